@@ -1,0 +1,157 @@
+/**
+ * The ALBERT engine: a model folder in, tokens and every layer's hidden states, attention probabilities and
+ * pre-softmax scores out — one session.run over a graph whose internals were exposed by surgery. Used by the
+ * worker in browsers and by the CLI, tests and benchmarks in Node.
+ */
+import type { HostEnvironment } from './backend.ts';
+import type { AlbertConfig } from './config.ts';
+import { EngineError, messageOf } from './errors.ts';
+import { loadModelFiles, type LoadFilesOptions } from './modelFiles.ts';
+import type { ModelSource } from './modelSource.ts';
+import { prepareAlbertGraph, type PreparedModel } from './onnx/surgery.ts';
+import { openSession, type OrtModule, type Session } from './session.ts';
+import { AlbertTokenizer, type Encoding } from './tokenizer.ts';
+import type { BackendInfo, BackendRequest, FloatTensor, Timings } from './types.ts';
+
+export interface EngineOptions extends LoadFilesOptions {
+  source: ModelSource;
+  ort: OrtModule;
+  host: HostEnvironment;
+  backend?: BackendRequest;
+}
+
+/** Which outputs to copy out of the runtime (each costs memory and a copy; all but logits by default). */
+export interface RunOutputs {
+  hiddenStates?: boolean;
+  attentions?: boolean;
+  attentionScores?: boolean;
+  logits?: boolean;
+}
+
+export interface AlbertRun extends Encoding {
+  /** L+1 tensors [tokens, hidden]: 0 is the embedding projection's output, i the output of layer i. */
+  hiddenStates: FloatTensor[];
+  /** L tensors [heads, tokens, tokens] of softmax probabilities (rows: queries, columns: keys). */
+  attentions: FloatTensor[];
+  /** L tensors [heads, tokens, tokens]: QKᵀ/√d plus the mask term, the softmax's input. */
+  attentionScores: FloatTensor[];
+  /** [tokens, vocab] masked-LM logits, when the file is a fill-mask export and they were asked for. */
+  logits?: FloatTensor;
+  backend: BackendInfo;
+  timings: Timings;
+}
+
+/** Surgery is done once per model file and reused (e.g. when the backend changes). */
+const preparedCache = new Map<string, PreparedModel>();
+
+function prepareOnce(key: string, bytes: Uint8Array, layers: number, file: string): PreparedModel {
+  const hit = preparedCache.get(key);
+  if (hit) return hit;
+  const prepared = prepareAlbertGraph(bytes, layers, file);
+  preparedCache.clear(); // keep one model's bytes alive, not every model ever opened
+  preparedCache.set(key, prepared);
+  return prepared;
+}
+
+export class AlbertEngine {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly config: AlbertConfig,
+    readonly tokenizer: AlbertTokenizer,
+    readonly prepared: PreparedModel,
+    readonly backend: BackendInfo,
+    readonly modelFile: string,
+    readonly loadTimings: Timings,
+    private readonly session: Session,
+    private readonly ort: OrtModule,
+    private readonly hasTokenTypes: boolean,
+  ) {}
+
+  static async load(options: EngineOptions): Promise<AlbertEngine> {
+    const t0 = performance.now();
+    const files = await loadModelFiles(options.source, options);
+    const t1 = performance.now();
+    const tokenizer = new AlbertTokenizer(files.tokenizerJson, files.tokenizerConfig, files.config.max_position_embeddings);
+    const key = `${options.source.id}|${files.onnxFile}|${files.onnxBytes.byteLength}`;
+    const prepared = prepareOnce(key, files.onnxBytes, files.config.num_hidden_layers, files.onnxFile);
+    const t2 = performance.now();
+    const { session, backend } = await openSession(
+      options.ort,
+      prepared.bytes,
+      options.backend ?? 'auto',
+      options.host,
+      files.onnxFile,
+    );
+    const t3 = performance.now();
+    const timings = { filesMs: t1 - t0, surgeryMs: t2 - t1, sessionMs: t3 - t2 };
+    return new AlbertEngine(
+      files.config,
+      tokenizer,
+      prepared,
+      backend,
+      files.onnxFile,
+      timings,
+      session,
+      options.ort,
+      session.inputNames.includes('token_type_ids'),
+    );
+  }
+
+  /** Tokenizes `text` (and `pair` as segment B) and runs the model. Calls are serialized. */
+  run(text: string, pair?: string, outputs: RunOutputs = {}): Promise<AlbertRun> {
+    const next = this.queue.then(() => this.runNow(text, pair, outputs));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async dispose(): Promise<void> {
+    await this.queue;
+    await this.session.release();
+  }
+
+  private async runNow(text: string, pair: string | undefined, outputs: RunOutputs): Promise<AlbertRun> {
+    const t0 = performance.now();
+    const encoding = this.tokenizer.encode(text, pair);
+    const t1 = performance.now();
+    const n = encoding.ids.length;
+    const int64 = (values: number[]) => new this.ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, n]);
+    const feeds: Record<string, InstanceType<OrtModule['Tensor']>> = {
+      input_ids: int64(encoding.ids),
+      attention_mask: int64(encoding.ids.map(() => 1)),
+    };
+    if (this.hasTokenTypes) feeds.token_type_ids = int64(encoding.tokenTypeIds);
+    const names = this.prepared.outputs;
+    const want = { hiddenStates: true, attentions: true, attentionScores: true, logits: false, ...outputs };
+    const fetches = [
+      ...(want.hiddenStates ? names.hiddenStates : []),
+      ...(want.attentions ? names.attentions : []),
+      ...(want.attentionScores ? names.attentionScores : []),
+      ...(want.logits && names.logits ? [names.logits] : []),
+    ];
+    if (fetches.length === 0) fetches.push(names.hiddenStates[names.hiddenStates.length - 1]!);
+    let results: Record<string, { data: unknown; dims: readonly number[] }>;
+    try {
+      results = await this.session.run(feeds, fetches);
+    } catch (error) {
+      throw new EngineError('backend', `running ${this.modelFile} on ${this.backend.name} failed: ${messageOf(error)}`);
+    }
+    const t2 = performance.now();
+    // Batch is 1: drop the leading dimension, keep the data as it came (no copy).
+    const take = (name: string): FloatTensor => {
+      const t = results[name]!;
+      return { data: t.data as Float32Array, dims: t.dims.slice(1) };
+    };
+    const pick = (on: boolean, list: string[]) => (on ? list.map(take) : []);
+    const run: AlbertRun = {
+      ...encoding,
+      hiddenStates: pick(want.hiddenStates, names.hiddenStates),
+      attentions: pick(want.attentions, names.attentions),
+      attentionScores: pick(want.attentionScores, names.attentionScores),
+      backend: this.backend,
+      timings: { tokenizeMs: t1 - t0, inferenceMs: t2 - t1, totalMs: performance.now() - t0 },
+    };
+    if (want.logits && names.logits) run.logits = take(names.logits);
+    return run;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The engine's Node wiring: onnxruntime-web's WASM build (the same kernels the browser runs) or, on request,
+ * onnxruntime-node; threads from the machine's cores (up to 4, as in browsers); model folders from a path, a
+ * URL or a hub id.
+ */
+import { availableParallelism } from 'node:os';
+import type { HostEnvironment } from '../backend.ts';
+import { EngineError, messageOf } from '../errors.ts';
+import { hubBaseUrl, isHubId, urlSource, type ModelSource } from '../modelSource.ts';
+import type { OrtModule } from '../session.ts';
+import type { BackendRequest } from '../types.ts';
+import { fsSource } from './fsSource.ts';
+
+export interface NodeRuntime {
+  ort: OrtModule;
+  host: HostEnvironment;
+}
+
+export async function nodeRuntime(backend: BackendRequest, threads?: number): Promise<NodeRuntime> {
+  const host: HostEnvironment = { threads: threads ?? Math.min(4, availableParallelism()), nodeRuntime: backend === 'node' };
+  if (backend === 'node') {
+    try {
+      return { ort: (await import('onnxruntime-node')) as unknown as OrtModule, host };
+    } catch (error) {
+      throw new EngineError('backend', `--backend node needs onnxruntime-node, which could not be loaded: ${messageOf(error)}`);
+    }
+  }
+  const ort = (await import('onnxruntime-web')) as unknown as OrtModule;
+  return { ort, host };
+}
+
+/** A folder path, an http(s) URL of a model folder, or a hub id (`owner/name`, fetched from HF_ENDPOINT). */
+export async function resolveModelSource(spec: string): Promise<ModelSource> {
+  if (/^https?:\/\//.test(spec)) return urlSource(spec);
+  if (isHubId(spec) && !(await fsSource(spec).then(() => true, () => false)))
+    return urlSource(hubBaseUrl(spec, process.env.HF_ENDPOINT));
+  return fsSource(spec);
+}

@@ -1,0 +1,121 @@
+/**
+ * Character spans for SentencePiece pieces. tokenizers.js returns pieces but no offsets, so we rebuild the map
+ * from the original text to the normalized text the pieces are cut from, using the tokenizer's own normalizer
+ * one character at a time (plus the two-character `` and '' quotes and collapsed runs of spaces), then walk the
+ * pieces along it. A `▁` stands for a space (and covers it) or for the prefix space Metaspace adds (and covers
+ * nothing). Where the walk cannot follow (a normalization that only happens across characters, as with Hangul
+ * jamo), the remaining pieces get no span rather than a wrong one.
+ */
+
+/** [start, end) in UTF-16 code units of the original text, or null where there is none. */
+export type Span = [number, number] | null;
+
+export interface AlignmentPiece {
+  token: string;
+  /** True for added tokens (e.g. `[MASK]` typed in the text), matched literally. */
+  added: boolean;
+  /** True for the unknown token, whose text does not say what it covers. */
+  unknown: boolean;
+}
+
+interface StreamChar {
+  ch: string;
+  start: number;
+  end: number;
+}
+
+const SPACE_RE = /^\s+$/u;
+
+/** The normalized text as characters, each knowing the original span it came from. */
+function normalizedStream(text: string, normalize: (s: string) => string, removeSpace: boolean): StreamChar[] {
+  const cache = new Map<string, string>();
+  const stream: StreamChar[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const pair = text.startsWith('``', i) || text.startsWith("''", i);
+    const unit = pair ? text.slice(i, i + 2) : String.fromCodePoint(text.codePointAt(i)!);
+    const input = removeSpace && SPACE_RE.test(unit) ? ' ' : unit;
+    let out = cache.get(input);
+    if (out === undefined) {
+      out = normalize(input);
+      cache.set(input, out);
+    }
+    for (const ch of out) {
+      const last = stream[stream.length - 1];
+      if (ch === ' ' && last?.ch === ' ') last.end = i + unit.length;
+      else stream.push({ ch, start: i, end: i + unit.length });
+    }
+    i += unit.length;
+  }
+  if (removeSpace) {
+    while (stream[0]?.ch === ' ') stream.shift();
+    while (stream[stream.length - 1]?.ch === ' ') stream.pop();
+  }
+  return stream;
+}
+
+/**
+ * Spans of `pieces` (the content tokens of one text, no template specials) in `text`.
+ * @param normalize the tokenizer's normalizer
+ * @param removeSpace tokenizer_config's `remove_space` (whitespace runs collapse and the text is trimmed)
+ */
+export function alignPieces(
+  text: string,
+  pieces: AlignmentPiece[],
+  normalize: (s: string) => string,
+  removeSpace: boolean,
+): Span[] {
+  const stream = normalizedStream(text, normalize, removeSpace);
+  let p = 0;
+
+  /** Stream positions `piece` covers from position `at`, or null if it does not match there. */
+  const match = (piece: string, at: number): { end: number; start?: number; stop?: number } | null => {
+    let q = at;
+    let start: number | undefined;
+    let stop: number | undefined;
+    for (const ch of piece) {
+      const s = stream[q];
+      if (ch === '▁' && s?.ch !== ' ') continue; // the prefix space Metaspace adds
+      if (!s || s.ch !== (ch === '▁' ? ' ' : ch)) return null;
+      start ??= s.start;
+      stop = s.end;
+      q++;
+    }
+    return { end: q, start, stop };
+  };
+
+  const spans: Span[] = [];
+  for (let k = 0; k < pieces.length; k++) {
+    const piece = pieces[k]!;
+    if (piece.added) {
+      const from = stream[p]?.start ?? text.length;
+      const at = text.indexOf(piece.token, from);
+      if (at >= 0) {
+        const end = at + piece.token.length;
+        while (p < stream.length && stream[p]!.start < end) p++;
+        spans.push([at, end]);
+        continue;
+      }
+    }
+    if (piece.unknown || piece.added) {
+      // The unknown token covers the characters up to where the next piece matches.
+      const next = pieces[k + 1];
+      const first = p;
+      p++;
+      while (p < stream.length && stream[p]!.ch !== ' ' && !(next && !next.added && !next.unknown && match(next.token, p)))
+        p++;
+      spans.push(first < stream.length ? [stream[first]!.start, stream[Math.min(p, stream.length) - 1]!.end] : null);
+      continue;
+    }
+    const m = match(piece.token, p);
+    if (!m) {
+      // Lost the thread: give no spans rather than wrong ones.
+      while (spans.length < pieces.length) spans.push(null);
+      return spans;
+    }
+    const here = stream[p]?.start ?? text.length;
+    spans.push(m.start === undefined ? [here, here] : [m.start, m.stop!]);
+    p = m.end;
+  }
+  return spans;
+}

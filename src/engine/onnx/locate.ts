@@ -1,0 +1,117 @@
+/**
+ * Finds ALBERT's internals in an exported graph by structure alone — node names differ between exporters,
+ * export kinds and opsets, so they are never read:
+ * - attention probabilities: the Softmax nodes, in graph order (one per layer);
+ * - pre-softmax scores: each Softmax's input (QKᵀ/√d plus the mask term);
+ * - layer i's input (hiddenStates[i]): the latest value tensor that fans out to both the query and the key
+ *   paths feeding Softmax i (seen through a DynamicQuantizeLinear in q8 files);
+ * - the last layer's output (hiddenStates[L]): the second LayerNorm output after the last Softmax (attention
+ *   LayerNorm, then the layer's final LayerNorm), checked against the same rule on every earlier layer.
+ */
+import { EngineError } from '../errors.ts';
+import type { GraphIndex } from './graphIndex.ts';
+
+export interface AlbertInternals {
+  hiddenStates: string[];
+  attentions: string[];
+  attentionScores: string[];
+}
+
+/** Ops that pass values through unchanged in meaning (precision aside). */
+const TRANSPARENT = new Set(['Cast', 'Identity']);
+const QUANTIZERS = new Set(['DynamicQuantizeLinear', 'QuantizeLinear']);
+
+function isConstantLike(g: GraphIndex, tensor: string): boolean {
+  return !g.dataTensors.has(tensor);
+}
+
+/** Follows a tensor back through Cast/Identity to its source. */
+function sourceOf(g: GraphIndex, tensor: string): string {
+  let t = tensor;
+  for (let p = g.producerOf(t); p && TRANSPARENT.has(p.opType!); p = g.producerOf(t)) t = p.input![0]!;
+  return t;
+}
+
+/** The input of the layer whose attention is Softmax node `softmax`. */
+function layerInput(g: GraphIndex, softmax: number): string | undefined {
+  const ancestors = g.valueAncestors(g.nodes[softmax]!.input![0]!);
+  let best: { tensor: string; at: number } | undefined;
+  for (const i of ancestors) {
+    for (const out of g.nodes[i]!.output ?? []) {
+      if (!g.dataTensors.has(out)) continue;
+      const fanOut = g.consumersOf(out).filter((c) => ancestors.has(c)).length;
+      if (fanOut >= 2 && (!best || i > best.at)) best = { tensor: out, at: i };
+    }
+  }
+  if (!best) return undefined;
+  const producer = g.nodes[best.at]!;
+  return QUANTIZERS.has(producer.opType!) ? producer.input![0]! : best.tensor;
+}
+
+/** Outputs of every LayerNorm: fused LayerNormalization nodes, or the decomposed ReduceMean/Sub/Pow/…/Div chain. */
+export function layerNormOutputs(g: GraphIndex): Map<string, number> {
+  const found = new Map<string, number>();
+  g.nodes.forEach((node, i) => {
+    if (node.opType === 'LayerNormalization') {
+      found.set(node.output![0]!, i);
+      return;
+    }
+    if (node.opType !== 'ReduceMean') return;
+    const x = node.input![0]!;
+    const mean = node.output![0]!;
+    const sub = g.consumersOf(mean).map((c) => g.nodes[c]!).find((n) => n.opType === 'Sub' && n.input![0] === x);
+    if (!sub) return;
+    const centered = sub.output![0]!;
+    const divIndex = g.consumersOf(centered).find((c) => g.nodes[c]!.opType === 'Div' && g.nodes[c]!.input![0] === centered);
+    if (divIndex === undefined) return;
+    // The affine tail: Mul by gamma, Add beta (each against a constant), possibly through Casts.
+    let at = divIndex;
+    let out = g.nodes[divIndex]!.output![0]!;
+    for (;;) {
+      const next = g.consumersOf(out);
+      if (next.length !== 1) break;
+      const n = g.nodes[next[0]!]!;
+      const others = n.input!.filter((t) => t !== out);
+      if (!['Mul', 'Add', 'Cast'].includes(n.opType!) || !others.every((t) => isConstantLike(g, t))) break;
+      at = next[0]!;
+      out = n.output![0]!;
+    }
+    found.set(out, at);
+  });
+  return found;
+}
+
+export function locateInternals(g: GraphIndex, layers: number, file: string): AlbertInternals {
+  const fail = (what: string) =>
+    new EngineError('unsupported-graph', `${file}: could not find ${what} in the ONNX graph`, file);
+  const softmaxes = g.nodesOfType('Softmax');
+  if (softmaxes.length !== layers)
+    throw new EngineError(
+      'unsupported-graph',
+      `${file}: expected ${layers} attention Softmax nodes (one per layer, config.json num_hidden_layers = ${layers}) but the graph has ${softmaxes.length}`,
+      file,
+    );
+  const attentions = softmaxes.map((i) => g.nodes[i]!.output![0]!);
+  const attentionScores = softmaxes.map((i) => g.nodes[i]!.input![0]!);
+  const hiddenStates = softmaxes.map((s, layer) => {
+    const input = layerInput(g, s);
+    if (!input) throw fail(`the input of layer ${layer} (the tensor feeding its query and key projections)`);
+    return input;
+  });
+
+  const norms = layerNormOutputs(g);
+  const secondNormAfter = (softmax: number): string | undefined => {
+    const after = g.descendants(softmax);
+    const candidates = [...norms].filter(([, at]) => after.has(at)).sort((a, b) => a[1] - b[1]);
+    return candidates[1]?.[0];
+  };
+  for (let layer = 0; layer + 1 < layers; layer++) {
+    const out = secondNormAfter(softmaxes[layer]!);
+    if (!out || sourceOf(g, out) !== sourceOf(g, hiddenStates[layer + 1]!))
+      throw fail(`a consistent output for layer ${layer} (its final LayerNorm does not feed layer ${layer + 1})`);
+  }
+  const last = secondNormAfter(softmaxes[layers - 1]!);
+  if (!last) throw fail(`the output of the last layer (layer ${layers - 1}'s final LayerNorm)`);
+  hiddenStates.push(last);
+  return { hiddenStates, attentions, attentionScores };
+}

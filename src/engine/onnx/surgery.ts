@@ -1,0 +1,70 @@
+/**
+ * Graph surgery: expose ALBERT's internals (every layer's hidden states, attention probabilities and
+ * pre-softmax scores) as extra graph outputs, so that one session.run returns them with no second pass.
+ * float16 tensors get a Cast to float32 so callers always receive float32.
+ */
+import { EngineError } from '../errors.ts';
+import { GraphIndex } from './graphIndex.ts';
+import { locateInternals, type AlbertInternals } from './locate.ts';
+import { decodeModel, ElemType, encodeModel, onnx } from './proto.ts';
+
+export interface PreparedModel {
+  /** The modified ONNX file. */
+  bytes: Uint8Array;
+  /** Output names to fetch, per role. */
+  outputs: AlbertInternals & { logits?: string };
+  /** The graph's own outputs before surgery (for a raw run of the same file). */
+  originalOutputs: string[];
+  /** Element type of the graph's float computation (float16 files compute in half precision). */
+  computeType: 'float32' | 'float16';
+  /** Which kinds of weight MatMul the file uses. */
+  quantized: boolean;
+}
+
+export function prepareAlbertGraph(source: Uint8Array, layers: number, file: string): PreparedModel {
+  const { model, graph } = decodeModel(source, file);
+  const g = new GraphIndex(graph);
+  for (const name of ['input_ids', 'attention_mask']) {
+    if (!g.graphInputs.has(name))
+      throw new EngineError('unsupported-graph', `${file}: the graph has no "${name}" input (inputs: ${[...g.graphInputs].join(', ')})`, file);
+  }
+  const internals = locateInternals(g, layers, file);
+  const existing = new Set(graph.output.map((o) => o.name));
+  const expose = (tensor: string, role: string): string => {
+    const type = g.elemType.get(tensor) ?? ElemType.FLOAT;
+    let name = tensor;
+    if (type === ElemType.FLOAT16) {
+      name = `albert_playground/${role}`;
+      graph.node.push(
+        onnx.NodeProto.create({
+          name: `${name}/Cast`,
+          opType: 'Cast',
+          input: [tensor],
+          output: [name],
+          attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: ElemType.FLOAT }],
+        }),
+      );
+    } else if (type !== ElemType.FLOAT) {
+      throw new EngineError('unsupported-graph', `${file}: ${role} has element type ${type}, expected float32 or float16`, file);
+    }
+    if (!existing.has(name)) {
+      existing.add(name);
+      graph.output.push(onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: ElemType.FLOAT } } }));
+    }
+    return name;
+  };
+  const outputs: PreparedModel['outputs'] = {
+    hiddenStates: internals.hiddenStates.map((t, i) => expose(t, `hidden_state_${i}`)),
+    attentions: internals.attentions.map((t, i) => expose(t, `attention_${i}`)),
+    attentionScores: internals.attentionScores.map((t, i) => expose(t, `attention_scores_${i}`)),
+  };
+  const originalOutputs = g.graphOutputs;
+  if (originalOutputs.includes('logits')) outputs.logits = 'logits';
+  return {
+    bytes: encodeModel(model),
+    outputs,
+    originalOutputs,
+    computeType: graph.initializer.some((t) => t.dataType === ElemType.FLOAT16) ? 'float16' : 'float32',
+    quantized: g.nodesOfType('MatMulInteger').length > 0,
+  };
+}

@@ -1,0 +1,30 @@
+/** Types shared across the engine, the worker protocol and the CLI. */
+
+/** Which ONNX file of a model folder to use (transformers.js naming). */
+export type Dtype = 'fp32' | 'fp16' | 'q8';
+
+/** What ran the model: onnxruntime-web on WebGPU or WASM, or onnxruntime-node (CLI only). */
+export type BackendName = 'webgpu' | 'wasm' | 'node';
+
+/** What the caller asked for; `auto` picks WebGPU only on a real (non-fallback) adapter. */
+export type BackendRequest = 'auto' | BackendName;
+
+/** A float32 tensor in row-major order. */
+export interface FloatTensor {
+  data: Float32Array;
+  dims: number[];
+}
+
+export interface BackendInfo {
+  name: BackendName;
+  requested: BackendRequest;
+  /** WASM threads (1 when the page is not cross-origin isolated). */
+  threads?: number;
+  /** The WebGPU adapter's description, e.g. "nvidia / ampere" or "google / swiftshader (fallback)". */
+  adapter?: string;
+  /** Why the backend in use is not the one asked for (or not WebGPU under `auto`). */
+  fallbackReason?: string;
+}
+
+/** Milliseconds per stage. */
+export type Timings = Record<string, number>;
