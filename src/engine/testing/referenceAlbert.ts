@@ -290,7 +290,7 @@ function layerNorm(x: Float64Array, ln: ReferenceLayerNorm): Float64Array {
     const row = x.subarray(r * width, (r + 1) * width);
     const mean = row.reduce((a, v) => a + v, 0) / width;
     const variance = row.reduce((a, v) => a + (v - mean) ** 2, 0) / width;
-    const inv = 1 / Math.sqrt(variance + 1e-3);
+    const inv = 1 / Math.sqrt(variance + ln.eps);
     for (let i = 0; i < width; i++) y[r * width + i] = (row[i]! - mean) * inv * ln.gamma[i]! + ln.beta[i]!;
   }
   return y;
