@@ -16,7 +16,7 @@ function* tensorJson(t: FloatTensor): Generator<string> {
   const dims = t.dims;
   const width = dims[dims.length - 1] ?? 0;
   const rows = width === 0 ? 0 : t.data.length / width;
-  const strides = dims.slice(0, -1).map((_, i) => dims.slice(i + 1, -1).reduce((a, b) => a * b, 1));
+  const strides = dims.slice(0, -1).map((_, i) => dims.slice(i, -1).reduce((a, b) => a * b, 1));
   for (let r = 0; r < rows; r++) {
     let open = '';
     for (const s of strides) if (r % s === 0) open += '[';
