@@ -18,7 +18,10 @@ for (const [backend, tolerance] of [
     const ready = await page.evaluate(() => window.albertPlayground!.ready());
     expect(ready.backend.name).toBe(backend);
     if (backend === 'webgpu') expect(ready.backend.adapter).toContain('fallback');
-    const result = await page.evaluate(([t, p]) => window.albertPlayground!.embed(t, p), [TEXT, PAIR] as const);
+    const result = await page.evaluate(([t, p]) => window.albertPlayground!.embed(t, p), [
+      TEXT,
+      PAIR,
+    ] as const);
     expect(result.tokens).toEqual(expected.tokens);
     expect(result.ids).toEqual(expected.ids);
     expect(result.tokenTypeIds).toEqual(expected.tokenTypeIds);

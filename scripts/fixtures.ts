@@ -35,7 +35,13 @@ function albertConfig(shape: AlbertShape, architecture: string): object {
   };
 }
 
-function buildVariant(shape: AlbertShape, seed: number, kind: ExportKind, opset: number, dtype: FixtureVariant['dtype']) {
+function buildVariant(
+  shape: AlbertShape,
+  seed: number,
+  kind: ExportKind,
+  opset: number,
+  dtype: FixtureVariant['dtype'],
+) {
   const bytes = buildAlbertModel(shape, randomCheckpoint(shape, seed), { kind, opset });
   if (dtype === 'fp32') return bytes;
   const model = onnx.ModelProto.decode(bytes);
@@ -47,7 +53,8 @@ function buildVariant(shape: AlbertShape, seed: number, kind: ExportKind, opset:
 function writeFolder(dir: string, shape: AlbertShape, architecture: string, note: string) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'onnx'), { recursive: true });
-  const json = (file: string, value: object) => writeFileSync(join(dir, file), `${JSON.stringify(value, null, 2)}\n`);
+  const json = (file: string, value: object) =>
+    writeFileSync(join(dir, file), `${JSON.stringify(value, null, 2)}\n`);
   json('config.json', albertConfig(shape, architecture));
   json('tokenizer.json', tokenizerJson());
   json('tokenizer_config.json', tokenizerConfig());
@@ -56,7 +63,7 @@ function writeFolder(dir: string, shape: AlbertShape, architecture: string, note
 
 const SEED = 20261128;
 
-function tiny() {
+function tiny(dir: string) {
   const shape: AlbertShape = {
     vocab_size: unigramVocab().length,
     embedding_size: 16,
@@ -68,12 +75,11 @@ function tiny() {
     type_vocab_size: 2,
     layer_norm_eps: 1e-12,
   };
-  const dir = 'public/models/albert-tiny-random';
   writeFolder(
     dir,
     shape,
     'AlbertForMaskedLM',
-    '# albert-tiny-random\n\nRANDOM WEIGHTS, for tests only: ALBERT\'s architecture and ONNX export layout with seeded ' +
+    "# albert-tiny-random\n\nRANDOM WEIGHTS, for tests only: ALBERT's architecture and ONNX export layout with seeded " +
       'random weights (`npm run fixtures`). Its vectors, similarities and predictions mean nothing.\n\n' +
       '`onnx/model*.onnx` are fill-mask exports at opset 14; `onnx/variants/` holds the other export kinds, opsets and dtypes.\n',
   );
@@ -85,7 +91,7 @@ function tiny() {
   console.log(`wrote ${dir} (${FIXTURE_VARIANTS.length} ONNX files)`);
 }
 
-function base() {
+function base(dir: string) {
   const shape: AlbertShape = {
     vocab_size: 30000,
     embedding_size: 128,
@@ -97,16 +103,21 @@ function base() {
     type_vocab_size: 2,
     layer_norm_eps: 1e-12,
   };
-  const dir = '.cache/models/albert-base-random';
-  writeFolder(dir, shape, 'AlbertForMaskedLM', '# albert-base-random\n\nRandom weights in albert-base-v2\'s shape, for benchmarks.\n');
+  writeFolder(
+    dir,
+    shape,
+    'AlbertForMaskedLM',
+    "# albert-base-random\n\nRandom weights in albert-base-v2's shape, for benchmarks.\n",
+  );
   writeFileSync(join(dir, 'onnx/model.onnx'), buildVariant(shape, SEED, 'fill-mask', 14, 'fp32'));
   console.log(`wrote ${dir}`);
 }
 
 const args = process.argv.slice(2);
-const shapeArg = args.includes('--shape') ? args[args.indexOf('--shape') + 1] : 'tiny';
-if (shapeArg === 'tiny') tiny();
-else if (shapeArg === 'base') base();
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const shapeArg = option('--shape') ?? 'tiny';
+if (shapeArg === 'tiny') tiny(option('--out') ?? 'public/models/albert-tiny-random');
+else if (shapeArg === 'base') base(option('--out') ?? '.cache/models/albert-base-random');
 else {
   console.error(`fixtures: unknown --shape ${shapeArg} (expected tiny or base)`);
   process.exit(2);

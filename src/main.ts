@@ -44,7 +44,9 @@ async function runText(): Promise<void> {
       const first = Array.from(h.data.subarray(0, 4), (v) => v.toFixed(4)).join(', ');
       return `layer ${layer}: [CLS] = [${first}, …] (${h.dims.join('×')})`;
     }),
-    `timings: ${Object.entries(run.timings).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`,
+    `timings: ${Object.entries(run.timings)
+      .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
+      .join(', ')}`,
   ];
   output.textContent = lines.join('\n');
   status.textContent = 'ready';

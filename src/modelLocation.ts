@@ -6,7 +6,8 @@ export const BUNDLED_MODEL = '/models/albert-tiny-random/';
 
 export function parseModelLocation(spec: string | null): ModelLocation {
   if (!spec) return { kind: 'url', url: BUNDLED_MODEL };
-  if (/^https?:\/\//.test(spec) || spec.startsWith('/') || spec.startsWith('.')) return { kind: 'url', url: spec };
+  if (/^https?:\/\//.test(spec) || spec.startsWith('/') || spec.startsWith('.'))
+    return { kind: 'url', url: spec };
   if (isHubId(spec)) return { kind: 'hub', repo: spec };
   return { kind: 'url', url: spec };
 }

@@ -47,11 +47,21 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
+/** `--layers -1` as the user types it: util.parseArgs would take `-1` for an option. */
+function joinNegativeLayers(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--layers' && /^-\d+$/.test(argv[i + 1] ?? '')) out.push(`--layers=${argv[++i]}`);
+    else out.push(argv[i]!);
+  }
+  return out;
+}
+
 export function parseCliArgs(argv: string[]): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinNegativeLayers(argv),
       strict: true,
       allowPositionals: false,
       options: {
@@ -70,7 +80,9 @@ export function parseCliArgs(argv: string[]): CliOptions {
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]!.replace(/^Unknown option/, 'unknown option'));
+    throw new UsageError(
+      (error as Error).message.split('\n')[0]!.replace(/^Unknown option/, 'unknown option'),
+    );
   }
   const v = parsed.values;
   let layers: LayerSelection;
@@ -80,7 +92,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
   let threads: number | undefined;
   if (v.threads !== undefined) {
     threads = Number(v.threads);
-    if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a positive integer (got "${v.threads}")`);
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new UsageError(`--threads must be a positive integer (got "${v.threads}")`);
   }
   return {
     model: v.model,
@@ -103,6 +116,8 @@ export function selectedLayers(selection: LayerSelection, layers: number): numbe
   if (selection.kind === 'all') return Array.from({ length: layers + 1 }, (_, i) => i);
   const index = selection.index < 0 ? layers + 1 + selection.index : selection.index;
   if (index < 0 || index > layers)
-    throw new UsageError(`--layers ${selection.index} is out of range: this model has hidden states 0..${layers}`);
+    throw new UsageError(
+      `--layers ${selection.index} is out of range: this model has hidden states 0..${layers}`,
+    );
   return [index];
 }

@@ -30,7 +30,10 @@ async function defaultModel(): Promise<ModelSource> {
   const local = `${MODELS_DIR}albert-base-v2`;
   if (existsSync(`${local}/config.json`)) return fsSource(local);
   const hub = hubBaseUrl(DEFAULT_HUB_MODEL, process.env.HF_ENDPOINT);
-  const reachable = await fetch(`${hub}config.json`, { method: 'HEAD', signal: AbortSignal.timeout(4000) }).then(
+  const reachable = await fetch(`${hub}config.json`, {
+    method: 'HEAD',
+    signal: AbortSignal.timeout(4000),
+  }).then(
     (r) => r.ok,
     () => false,
   );
@@ -61,14 +64,16 @@ async function main(argv: string[]): Promise<void> {
     dtype: options.dtype,
     modelFile: options.modelFile,
   });
-  if (engine.backend.fallbackReason) log(`running on ${engine.backend.name}: ${engine.backend.fallbackReason}`);
+  if (engine.backend.fallbackReason)
+    log(`running on ${engine.backend.name}: ${engine.backend.fallbackReason}`);
   const layers = selectedLayers(options.layers, engine.config.num_hidden_layers);
   const run = await engine.run(text, options.pair, {
     hiddenStates: true,
     attentions: options.attentions,
     attentionScores: false,
   });
-  if (run.truncated) log(`input truncated to ${engine.tokenizer.maxLength} tokens: ${run.droppedTokens} dropped`);
+  if (run.truncated)
+    log(`input truncated to ${engine.tokenizer.maxLength} tokens: ${run.droppedTokens} dropped`);
 
   const out: Writable = options.out ? createWriteStream(options.out) : process.stdout;
   const json = new JsonStreamWriter(out);
@@ -76,18 +81,35 @@ async function main(argv: string[]): Promise<void> {
   await json.field('model', source.id);
   await json.field('modelFile', engine.modelFile);
   await json.field('backend', engine.backend);
-  for (const key of ['tokens', 'ids', 'tokenTypeIds', 'offsets', 'special', 'truncated', 'droppedTokens'] as const)
+  for (const key of [
+    'tokens',
+    'ids',
+    'tokenTypeIds',
+    'offsets',
+    'special',
+    'truncated',
+    'droppedTokens',
+  ] as const)
     await json.field(key, run[key]);
   await json.field('layers', layers);
-  await json.tensors('hiddenStates', layers.map((i) => run.hiddenStates[i]!));
+  await json.tensors(
+    'hiddenStates',
+    layers.map((i) => run.hiddenStates[i]!),
+  );
   if (options.attentions) {
     // Layer i (1..L) has an attention map; hidden state 0 (the embedding projection) has none.
     const attentionLayers = layers.filter((i) => i > 0);
     await json.field('attentionLayers', attentionLayers);
-    await json.tensors('attentions', attentionLayers.map((i) => run.attentions[i - 1]!));
+    await json.tensors(
+      'attentions',
+      attentionLayers.map((i) => run.attentions[i - 1]!),
+    );
   }
   await json.end();
-  if (options.out) await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  if (options.out)
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
   await engine.dispose();
   if (options.out) log(`wrote ${options.out}`);
 }

@@ -72,7 +72,11 @@ export class AlbertEngine {
     const t0 = performance.now();
     const files = await loadModelFiles(options.source, options);
     const t1 = performance.now();
-    const tokenizer = new AlbertTokenizer(files.tokenizerJson, files.tokenizerConfig, files.config.max_position_embeddings);
+    const tokenizer = new AlbertTokenizer(
+      files.tokenizerJson,
+      files.tokenizerConfig,
+      files.config.max_position_embeddings,
+    );
     const key = `${options.source.id}|${files.onnxFile}|${files.onnxBytes.byteLength}`;
     const prepared = prepareOnce(key, files.onnxBytes, files.config.num_hidden_layers, files.onnxFile);
     const t2 = performance.now();
@@ -115,7 +119,8 @@ export class AlbertEngine {
     const encoding = this.tokenizer.encode(text, pair);
     const t1 = performance.now();
     const n = encoding.ids.length;
-    const int64 = (values: number[]) => new this.ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, n]);
+    const int64 = (values: number[]) =>
+      new this.ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, n]);
     const feeds: Record<string, InstanceType<OrtModule['Tensor']>> = {
       input_ids: int64(encoding.ids),
       attention_mask: int64(encoding.ids.map(() => 1)),
@@ -134,7 +139,10 @@ export class AlbertEngine {
     try {
       results = await this.session.run(feeds, fetches);
     } catch (error) {
-      throw new EngineError('backend', `running ${this.modelFile} on ${this.backend.name} failed: ${messageOf(error)}`);
+      throw new EngineError(
+        'backend',
+        `running ${this.modelFile} on ${this.backend.name} failed: ${messageOf(error)}`,
+      );
     }
     const t2 = performance.now();
     // Batch is 1: drop the leading dimension, keep the data as it came (no copy).

@@ -14,7 +14,9 @@ export interface AdapterLike {
 
 /** `navigator.gpu`, or a fake. */
 export interface GpuLike {
-  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<AdapterLike | null>;
+  requestAdapter(options?: {
+    powerPreference?: 'high-performance' | 'low-power';
+  }): Promise<AdapterLike | null>;
 }
 
 /** What the host offers: the worker passes navigator.gpu and its thread count; Node passes its cores. */
@@ -52,12 +54,16 @@ export async function planBackend(request: BackendRequest, host: HostEnvironment
       : { name: 'wasm', reason: 'onnxruntime-node is only available from the command line' };
   }
   const asked = request === 'webgpu' ? 'WebGPU was asked for, but ' : '';
-  if (!host.gpu) return { name: 'wasm', reason: `${asked}this environment has no WebGPU (navigator.gpu is missing)` };
+  if (!host.gpu)
+    return { name: 'wasm', reason: `${asked}this environment has no WebGPU (navigator.gpu is missing)` };
   let adapter: AdapterLike | null = null;
   try {
     adapter = await host.gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
-    return { name: 'wasm', reason: `${asked}requesting a WebGPU adapter failed: ${(error as Error).message}` };
+    return {
+      name: 'wasm',
+      reason: `${asked}requesting a WebGPU adapter failed: ${(error as Error).message}`,
+    };
   }
   if (!adapter) return { name: 'wasm', reason: `${asked}no WebGPU adapter is available` };
   const adapterDescription = describeAdapter(adapter);

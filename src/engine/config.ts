@@ -40,12 +40,20 @@ export function parseAlbertConfig(text: string, file = 'config.json'): AlbertCon
   const c = raw as Record<string, unknown>;
   if (c.model_type !== 'albert') {
     const found = typeof c.model_type === 'string' ? `"${c.model_type}"` : 'no model_type';
-    throw new EngineError('not-albert', `${file} describes ${found}, not an ALBERT model (model_type "albert")`, file);
+    throw new EngineError(
+      'not-albert',
+      `${file} describes ${found}, not an ALBERT model (model_type "albert")`,
+      file,
+    );
   }
   for (const key of SIZES) {
     const v = c[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
-      throw new EngineError('invalid-file', `${file}: "${key}" must be a positive integer (found ${JSON.stringify(v)})`, file);
+      throw new EngineError(
+        'invalid-file',
+        `${file}: "${key}" must be a positive integer (found ${JSON.stringify(v)})`,
+        file,
+      );
   }
   const config: AlbertConfig = {
     model_type: 'albert',

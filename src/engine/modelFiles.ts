@@ -40,7 +40,10 @@ export interface LoadFilesOptions {
   onProgress?: (p: FileProgress) => void;
 }
 
-export async function loadModelFiles(source: ModelSource, options: LoadFilesOptions = {}): Promise<ModelFiles> {
+export async function loadModelFiles(
+  source: ModelSource,
+  options: LoadFilesOptions = {},
+): Promise<ModelFiles> {
   const onnxFile = options.modelFile ?? ONNX_FILE_BY_DTYPE[options.dtype ?? 'fp32'];
   // config.json first: a folder that is not ALBERT should fail before a large download starts.
   const config = parseAlbertConfig(decoder.decode(await source.read('config.json', options.onProgress)));
@@ -51,7 +54,11 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
   const tokenizerJson = parseJsonObject(tokenizerBytes, 'tokenizer.json');
   const model = tokenizerJson.model as Record<string, unknown> | undefined;
   if (!model || !Array.isArray(model.vocab))
-    throw new EngineError('invalid-file', 'tokenizer.json has no model.vocab (expected a SentencePiece Unigram tokenizer)', 'tokenizer.json');
+    throw new EngineError(
+      'invalid-file',
+      'tokenizer.json has no model.vocab (expected a SentencePiece Unigram tokenizer)',
+      'tokenizer.json',
+    );
   const tokenizerConfig = parseJsonObject(tokenizerConfigBytes, 'tokenizer_config.json');
   const onnxBytes = await source.read(onnxFile, options.onProgress);
   return { config, tokenizerJson, tokenizerConfig, onnxFile, onnxBytes };

@@ -23,7 +23,9 @@ export const HUB_ENDPOINT = 'https://huggingface.co';
 
 /** `owner/name` (the hub's repo id form), as opposed to a path or URL. */
 export function isHubId(value: string): boolean {
-  return /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/.test(value) && !value.startsWith('.') && !/\.(onnx|json)$/.test(value);
+  return (
+    /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/.test(value) && !value.startsWith('.') && !/\.(onnx|json)$/.test(value)
+  );
 }
 
 export function hubBaseUrl(repoId: string, endpoint = HUB_ENDPOINT, revision = 'main'): string {
@@ -31,7 +33,11 @@ export function hubBaseUrl(repoId: string, endpoint = HUB_ENDPOINT, revision = '
 }
 
 /** Reads a response body chunk by chunk so progress can be reported. */
-async function readBody(response: Response, file: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array> {
+async function readBody(
+  response: Response,
+  file: string,
+  onProgress?: (p: FileProgress) => void,
+): Promise<Uint8Array> {
   const length = Number(response.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? length : undefined;
   if (!response.body || !onProgress) return new Uint8Array(await response.arrayBuffer());
@@ -70,11 +76,19 @@ export function urlSource(base: string, fetchImpl: typeof fetch = fetch): ModelS
       if (response.status === 404)
         throw new EngineError('missing-file', `${path} not found at ${url} (HTTP 404)`, path);
       if (!response.ok)
-        throw new EngineError('network', `could not download ${path} from ${url}: HTTP ${response.status}`, path);
+        throw new EngineError(
+          'network',
+          `could not download ${path} from ${url}: HTTP ${response.status}`,
+          path,
+        );
       try {
         return await readBody(response, path, onProgress);
       } catch (error) {
-        throw new EngineError('network', `download of ${path} from ${url} broke off: ${messageOf(error)}`, path);
+        throw new EngineError(
+          'network',
+          `download of ${path} from ${url} broke off: ${messageOf(error)}`,
+          path,
+        );
       }
     },
   };

@@ -25,15 +25,36 @@ interface StreamChar {
 }
 
 const SPACE_RE = /^\s+$/u;
+const MARK_RE = /^\p{M}$/u;
+
+/**
+ * The characters normalized together: one code point with the combining marks that follow it (decomposed
+ * accents, as macOS pastes them, belong to the letter they sit on), or a two-character `` or '' quote.
+ */
+function unitAt(text: string, i: number): string {
+  if (text.startsWith('``', i) || text.startsWith("''", i)) return text.slice(i, i + 2);
+  let unit = String.fromCodePoint(text.codePointAt(i)!);
+  for (
+    let next = text.codePointAt(i + unit.length);
+    next !== undefined && MARK_RE.test(String.fromCodePoint(next));
+  ) {
+    unit += String.fromCodePoint(next);
+    next = text.codePointAt(i + unit.length);
+  }
+  return unit;
+}
 
 /** The normalized text as characters, each knowing the original span it came from. */
-function normalizedStream(text: string, normalize: (s: string) => string, removeSpace: boolean): StreamChar[] {
+function normalizedStream(
+  text: string,
+  normalize: (s: string) => string,
+  removeSpace: boolean,
+): StreamChar[] {
   const cache = new Map<string, string>();
   const stream: StreamChar[] = [];
   let i = 0;
   while (i < text.length) {
-    const pair = text.startsWith('``', i) || text.startsWith("''", i);
-    const unit = pair ? text.slice(i, i + 2) : String.fromCodePoint(text.codePointAt(i)!);
+    const unit = unitAt(text, i);
     const input = removeSpace && SPACE_RE.test(unit) ? ' ' : unit;
     let out = cache.get(input);
     if (out === undefined) {
@@ -100,11 +121,15 @@ export function alignPieces(
     if (piece.unknown || piece.added) {
       // The unknown token covers the characters up to where the next piece matches.
       const next = pieces[k + 1];
+      const nextText = next && !next.added && !next.unknown ? next.token : undefined;
       const first = p;
       p++;
-      while (p < stream.length && stream[p]!.ch !== ' ' && !(next && !next.added && !next.unknown && match(next.token, p)))
-        p++;
-      spans.push(first < stream.length ? [stream[first]!.start, stream[Math.min(p, stream.length) - 1]!.end] : null);
+      const endsUnknown = (at: number) =>
+        stream[at]!.ch === ' ' || (nextText !== undefined && match(nextText, at) !== null);
+      while (p < stream.length && !endsUnknown(p)) p++;
+      spans.push(
+        first < stream.length ? [stream[first]!.start, stream[Math.min(p, stream.length) - 1]!.end] : null,
+      );
       continue;
     }
     const m = match(piece.token, p);

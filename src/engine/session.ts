@@ -36,7 +36,11 @@ export async function openSession(
 ): Promise<OpenedSession> {
   const plan = await planBackend(request, host);
   const create = async (providers: string[], extra: Ort.InferenceSession.SessionOptions = {}) =>
-    ort.InferenceSession.create(model, { executionProviders: providers, graphOptimizationLevel: 'all', ...extra });
+    ort.InferenceSession.create(model, {
+      executionProviders: providers,
+      graphOptimizationLevel: 'all',
+      ...extra,
+    });
   const fail = (backend: string, error: unknown) =>
     new EngineError('backend', `could not start ${file} on ${backend}: ${messageOf(error)}`, file);
 
@@ -60,7 +64,11 @@ export async function openSession(
   configureWasm(ort, host.threads);
   try {
     const session = await create(['wasm']);
-    const backend: BackendInfo = { name: 'wasm', requested: request, threads: ort.env.wasm?.numThreads ?? host.threads };
+    const backend: BackendInfo = {
+      name: 'wasm',
+      requested: request,
+      threads: ort.env.wasm?.numThreads ?? host.threads,
+    };
     if (plan.reason) backend.fallbackReason = plan.reason;
     if (plan.adapterDescription) backend.adapter = plan.adapterDescription;
     return { session, backend };

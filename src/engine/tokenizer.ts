@@ -33,7 +33,8 @@ type JsonObject = Record<string, unknown>;
 export class AlbertTokenizer {
   private readonly tokenizer: Tokenizer;
   private readonly removeSpace: boolean;
-  private readonly specialIds: Set<number>;
+  /** Special added tokens by id, with their text: `[MASK]` typed in the text is special, an unknown emoji is not. */
+  private readonly specialTokens: Map<number, string>;
   private readonly addedIds: Set<number>;
   private readonly unkId: number | undefined;
   /** The longest sequence the model takes, specials included. */
@@ -43,14 +44,19 @@ export class AlbertTokenizer {
     try {
       this.tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
     } catch (error) {
-      throw new EngineError('invalid-file', `tokenizer.json could not be loaded: ${(error as Error).message}`, 'tokenizer.json');
+      throw new EngineError(
+        'invalid-file',
+        `tokenizer.json could not be loaded: ${(error as Error).message}`,
+        'tokenizer.json',
+      );
     }
     const configured = Number(tokenizerConfig.model_max_length);
-    this.maxLength = Number.isFinite(configured) && configured > 0 ? Math.min(configured, maxPositions) : maxPositions;
+    this.maxLength =
+      Number.isFinite(configured) && configured > 0 ? Math.min(configured, maxPositions) : maxPositions;
     this.removeSpace = tokenizerConfig.remove_space === true;
     const added = [...this.tokenizer.get_added_tokens_decoder()];
     this.addedIds = new Set(added.map(([id]) => id));
-    this.specialIds = new Set(added.filter(([, t]) => t.special).map(([id]) => id));
+    this.specialTokens = new Map(added.filter(([, t]) => t.special).map(([id, t]) => [id, t.content]));
     const model = tokenizerJson.model as JsonObject | undefined;
     this.unkId = typeof model?.unk_id === 'number' ? model.unk_id : undefined;
   }
@@ -60,13 +66,9 @@ export class AlbertTokenizer {
     const a = this.segment(text);
     const b = pair === undefined ? undefined : this.segment(pair);
     const budget = this.maxLength - this.templateSize(b !== undefined);
-    let keepA = a.tokens.length;
-    let keepB = b?.tokens.length ?? 0;
-    // longest_first, as Hugging Face truncates: drop from the longer segment (from the pair on a tie).
-    while (keepA + keepB > budget && keepA + keepB > 0) {
-      if (keepA > keepB) keepA--;
-      else keepB--;
-    }
+    const [keepA, keepB] = b
+      ? longestFirst(a.tokens.length, b.tokens.length, Math.max(budget, 0))
+      : [Math.min(a.tokens.length, Math.max(budget, 0)), 0];
     const droppedTokens = a.tokens.length - keepA + (b ? b.tokens.length - keepB : 0);
     return this.applyTemplate(cut(a, keepA), b && cut(b, keepB), droppedTokens);
   }
@@ -94,12 +96,15 @@ export class AlbertTokenizer {
 
   /** Runs the tokenizer's own post-processor on placeholders, then puts the real tokens where they landed. */
   private applyTemplate(a: Segment, b: Segment | undefined, droppedTokens: number): Encoding {
-    const placeholder = (tag: string) => (_: string, i: number) => `\u0000${tag}${i}`;
     const segments: Record<string, Segment> = { A: a };
     let tokens: string[];
     let typeIds: number[];
     if (this.tokenizer.post_processor) {
-      const out = this.tokenizer.post_processor(a.tokens.map(placeholder('A')), b ? b.tokens.map(placeholder('B')) : null, true);
+      const out = this.tokenizer.post_processor(
+        a.tokens.map(placeholder('A')),
+        b ? b.tokens.map(placeholder('B')) : null,
+        true,
+      );
       tokens = out.tokens;
       typeIds = out.token_type_ids ?? tokens.map(() => 0);
     } else {
@@ -123,11 +128,15 @@ export class AlbertTokenizer {
         result.tokens.push(seg.tokens[i]!);
         result.ids.push(seg.ids[i]!);
         result.offsets.push(seg.offsets[i] ?? null);
-        result.special.push(this.specialIds.has(seg.ids[i]!));
+        result.special.push(this.specialTokens.get(seg.ids[i]!) === seg.tokens[i]);
       } else {
         const id = this.tokenizer.token_to_id(t);
         if (id === undefined)
-          throw new EngineError('invalid-file', `tokenizer.json: template token "${t}" is not in the vocabulary`, 'tokenizer.json');
+          throw new EngineError(
+            'invalid-file',
+            `tokenizer.json: template token "${t}" is not in the vocabulary`,
+            'tokenizer.json',
+          );
         result.tokens.push(t);
         result.ids.push(id);
         result.offsets.push(null);
@@ -137,6 +146,25 @@ export class AlbertTokenizer {
     return result;
   }
 }
+
+/**
+ * How many tokens of each segment to keep, as Hugging Face tokenizers' LongestFirst does: cut only the longer
+ * segment if that suffices, else give each half the budget (the odd token to the longer, or to B on a tie).
+ */
+export function longestFirst(n1: number, n2: number, max: number): [number, number] {
+  if (n1 + n2 <= max) return [n1, n2];
+  const swap = n1 > n2;
+  let short = swap ? n2 : n1;
+  let long = short > max ? short : Math.max(short, max - short);
+  if (short + long > max) {
+    short = Math.floor(max / 2);
+    long = short + (max % 2);
+  }
+  return swap ? [long, short] : [short, long];
+}
+
+/** Stand-ins for a segment's tokens, found again after the post-processor has placed them. */
+const placeholder = (tag: string) => (_: string, i: number) => `\u0000${tag}${i}`;
 
 function cut(s: Segment, keep: number): Segment {
   return keep === s.tokens.length

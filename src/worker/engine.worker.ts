@@ -7,7 +7,10 @@ import type { OrtModule } from '../engine/session.ts';
 import type { Port, WorkerEvent, WorkerRequest } from './protocol.ts';
 import { serveEngine } from './serve.ts';
 
-ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, self.location.href).href, mjs: new URL(mjsUrl, self.location.href).href };
+ort.env.wasm.wasmPaths = {
+  wasm: new URL(wasmUrl, self.location.href).href,
+  mjs: new URL(mjsUrl, self.location.href).href,
+};
 
 serveEngine(self as unknown as Port<WorkerEvent, WorkerRequest>, {
   ort: async () => ort as unknown as OrtModule,

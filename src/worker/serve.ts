@@ -5,7 +5,7 @@
 import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
 import type { HostEnvironment } from '../engine/backend.ts';
 import { EngineError, messageOf } from '../engine/errors.ts';
-import { hubBaseUrl, urlSource } from '../engine/modelSource.ts';
+import { hubBaseUrl, urlSource, type ModelSource } from '../engine/modelSource.ts';
 import type { OrtModule } from '../engine/session.ts';
 import type { ModelLocation, Port, WireError, WorkerEvent, WorkerRequest } from './protocol.ts';
 
@@ -14,6 +14,8 @@ export interface ServeOptions {
   host: () => HostEnvironment;
   /** Resolves site paths such as `/models/x/` against the page. */
   baseUrl: string;
+  /** Overrides where files come from (tests read folders from disk). */
+  source?: (location: ModelLocation) => ModelSource;
 }
 
 function toWire(error: unknown): WireError {
@@ -24,12 +26,17 @@ function toWire(error: unknown): WireError {
 /** Buffers of every tensor in a run, each once, to move instead of copy. */
 export function transferList(run: AlbertRun): Transferable[] {
   const buffers = new Set<ArrayBufferLike>();
-  for (const t of [...run.hiddenStates, ...run.attentions, ...run.attentionScores, ...(run.logits ? [run.logits] : [])])
+  for (const t of [
+    ...run.hiddenStates,
+    ...run.attentions,
+    ...run.attentionScores,
+    ...(run.logits ? [run.logits] : []),
+  ])
     buffers.add(t.data.buffer);
   return [...buffers] as Transferable[];
 }
 
-function sourceFor(location: ModelLocation, baseUrl: string) {
+function sourceFor(location: ModelLocation, baseUrl: string): ModelSource {
   if (location.kind === 'hub') return urlSource(hubBaseUrl(location.repo, location.endpoint));
   return urlSource(new URL(location.url, baseUrl).href);
 }
@@ -44,7 +51,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
         const previous = engine;
         engine = undefined;
         await previous?.dispose();
-        const source = sourceFor(request.model, options.baseUrl);
+        const source = options.source?.(request.model) ?? sourceFor(request.model, options.baseUrl);
         engine = await AlbertEngine.load({
           source,
           ort: await options.ort(),

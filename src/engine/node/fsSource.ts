@@ -8,7 +8,8 @@ export async function fsSource(dir: string): Promise<ModelSource> {
   const root = resolve(dir);
   const info = await stat(root).catch(() => undefined);
   if (!info) throw new EngineError('missing-file', `model folder ${root} does not exist`);
-  if (!info.isDirectory()) throw new EngineError('invalid-file', `${root} is not a folder (expected a model folder)`);
+  if (!info.isDirectory())
+    throw new EngineError('invalid-file', `${root} is not a folder (expected a model folder)`);
   return {
     id: root,
     async read(path, onProgress) {

@@ -17,12 +17,18 @@ export interface NodeRuntime {
 }
 
 export async function nodeRuntime(backend: BackendRequest, threads?: number): Promise<NodeRuntime> {
-  const host: HostEnvironment = { threads: threads ?? Math.min(4, availableParallelism()), nodeRuntime: backend === 'node' };
+  const host: HostEnvironment = {
+    threads: threads ?? Math.min(4, availableParallelism()),
+    nodeRuntime: backend === 'node',
+  };
   if (backend === 'node') {
     try {
       return { ort: (await import('onnxruntime-node')) as unknown as OrtModule, host };
     } catch (error) {
-      throw new EngineError('backend', `--backend node needs onnxruntime-node, which could not be loaded: ${messageOf(error)}`);
+      throw new EngineError(
+        'backend',
+        `--backend node needs onnxruntime-node, which could not be loaded: ${messageOf(error)}`,
+      );
     }
   }
   const ort = (await import('onnxruntime-web')) as unknown as OrtModule;
@@ -32,7 +38,13 @@ export async function nodeRuntime(backend: BackendRequest, threads?: number): Pr
 /** A folder path, an http(s) URL of a model folder, or a hub id (`owner/name`, fetched from HF_ENDPOINT). */
 export async function resolveModelSource(spec: string): Promise<ModelSource> {
   if (/^https?:\/\//.test(spec)) return urlSource(spec);
-  if (isHubId(spec) && !(await fsSource(spec).then(() => true, () => false)))
+  if (
+    isHubId(spec) &&
+    !(await fsSource(spec).then(
+      () => true,
+      () => false,
+    ))
+  )
     return urlSource(hubBaseUrl(spec, process.env.HF_ENDPOINT));
   return fsSource(spec);
 }

@@ -59,10 +59,15 @@ export function layerNormOutputs(g: GraphIndex): Map<string, number> {
     if (node.opType !== 'ReduceMean') return;
     const x = node.input![0]!;
     const mean = node.output![0]!;
-    const sub = g.consumersOf(mean).map((c) => g.nodes[c]!).find((n) => n.opType === 'Sub' && n.input![0] === x);
+    const sub = g
+      .consumersOf(mean)
+      .map((c) => g.nodes[c]!)
+      .find((n) => n.opType === 'Sub' && n.input![0] === x);
     if (!sub) return;
     const centered = sub.output![0]!;
-    const divIndex = g.consumersOf(centered).find((c) => g.nodes[c]!.opType === 'Div' && g.nodes[c]!.input![0] === centered);
+    const divIndex = g
+      .consumersOf(centered)
+      .find((c) => g.nodes[c]!.opType === 'Div' && g.nodes[c]!.input![0] === centered);
     if (divIndex === undefined) return;
     // The affine tail: Mul by gamma, Add beta (each against a constant), possibly through Casts.
     let at = divIndex;
@@ -102,13 +107,15 @@ export function locateInternals(g: GraphIndex, layers: number, file: string): Al
   const norms = layerNormOutputs(g);
   const secondNormAfter = (softmax: number): string | undefined => {
     const after = g.descendants(softmax);
-    const candidates = [...norms].filter(([, at]) => after.has(at)).sort((a, b) => a[1] - b[1]);
+    const candidates = [...norms].filter(([, at]) => after.has(at)).toSorted((a, b) => a[1] - b[1]);
     return candidates[1]?.[0];
   };
   for (let layer = 0; layer + 1 < layers; layer++) {
     const out = secondNormAfter(softmaxes[layer]!);
     if (!out || sourceOf(g, out) !== sourceOf(g, hiddenStates[layer + 1]!))
-      throw fail(`a consistent output for layer ${layer} (its final LayerNorm does not feed layer ${layer + 1})`);
+      throw fail(
+        `a consistent output for layer ${layer} (its final LayerNorm does not feed layer ${layer + 1})`,
+      );
   }
   const last = secondNormAfter(softmaxes[layers - 1]!);
   if (!last) throw fail(`the output of the last layer (layer ${layers - 1}'s final LayerNorm)`);

@@ -26,7 +26,11 @@ export function prepareAlbertGraph(source: Uint8Array, layers: number, file: str
   const g = new GraphIndex(graph);
   for (const name of ['input_ids', 'attention_mask']) {
     if (!g.graphInputs.has(name))
-      throw new EngineError('unsupported-graph', `${file}: the graph has no "${name}" input (inputs: ${[...g.graphInputs].join(', ')})`, file);
+      throw new EngineError(
+        'unsupported-graph',
+        `${file}: the graph has no "${name}" input (inputs: ${[...g.graphInputs].join(', ')})`,
+        file,
+      );
   }
   const internals = locateInternals(g, layers, file);
   const existing = new Set(graph.output.map((o) => o.name));
@@ -45,11 +49,17 @@ export function prepareAlbertGraph(source: Uint8Array, layers: number, file: str
         }),
       );
     } else if (type !== ElemType.FLOAT) {
-      throw new EngineError('unsupported-graph', `${file}: ${role} has element type ${type}, expected float32 or float16`, file);
+      throw new EngineError(
+        'unsupported-graph',
+        `${file}: ${role} has element type ${type}, expected float32 or float16`,
+        file,
+      );
     }
     if (!existing.has(name)) {
       existing.add(name);
-      graph.output.push(onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: ElemType.FLOAT } } }));
+      graph.output.push(
+        onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: ElemType.FLOAT } } }),
+      );
     }
     return name;
   };

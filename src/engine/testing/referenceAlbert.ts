@@ -26,6 +26,8 @@ export interface ReferenceLinear {
   bias: Float64Array;
   inSize: number;
   outSize: number;
+  /** True when the file quantizes this MatMul (q8): its input is quantized to uint8 at run time. */
+  quantizedInput?: boolean;
 }
 
 /** LayerNorm's affine terms and epsilon. */
@@ -106,6 +108,7 @@ function tensorValues(t: Tensor): Float64Array {
 interface Decoded {
   values: Float64Array;
   dims: number[];
+  quantized?: boolean;
 }
 
 /** A 2-D initializer decoded, or undefined for anything else (a MatMul between two activations). */
@@ -176,7 +179,11 @@ class GraphIndex {
     const scale = tensorValues(scaleTensor);
     // Per-tensor (length 1) or per-output-column quantization parameters.
     const at = (v: Float64Array, i: number) => v[v.length === 1 ? 0 : i % wq.dims[1]!]!;
-    return { values: wq.values.map((q, i) => (q - at(zp, i)) * at(scale, i)), dims: wq.dims };
+    return {
+      values: wq.values.map((q, i) => (q - at(zp, i)) * at(scale, i)),
+      dims: wq.dims,
+      quantized: true,
+    };
   }
 
   /** A Linear found from its named bias: the Add reading it adds the MatMul product of the anonymous weight. */
@@ -191,7 +198,7 @@ class GraphIndex {
           throw new Error(
             `reference: ${biasName} weight is [${w.dims}] with ${bias.values.length} biases, expected [${inSize},${outSize}]`,
           );
-        return { weight: w.values, bias: bias.values, inSize, outSize };
+        return { weight: w.values, bias: bias.values, inSize, outSize, quantizedInput: w.quantized === true };
       }
     }
     throw new Error(
@@ -272,7 +279,36 @@ export interface ReferenceOutputs {
  */
 const MASK_NEGATIVE = -3.4028234663852886e38;
 
-function linear(x: Float64Array, rows: number, l: ReferenceLinear): Float64Array {
+/** numpy.rint / ONNX rounding: half to even. */
+function rint(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * ONNX DynamicQuantizeLinear then back: per-tensor uint8 with a zero point, range widened to include 0, scale
+ * in float32 as onnxruntime computes it. Applied to a q8 file's MatMul inputs when emulation is asked for.
+ */
+function fakeQuantizeUint8(x: Float64Array): Float64Array {
+  let min = 0;
+  let max = 0;
+  for (const v of x) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  const scale = Math.fround(Math.fround(max - min) / 255);
+  if (scale === 0) return x;
+  const zeroPoint = Math.min(255, Math.max(0, rint(-min / scale)));
+  return x.map((v) => (Math.min(255, Math.max(0, rint(v / scale) + zeroPoint)) - zeroPoint) * scale);
+}
+
+function linearLayer(
+  x: Float64Array,
+  rows: number,
+  l: ReferenceLinear,
+  emulateQuantization: boolean,
+): Float64Array {
+  if (l.quantizedInput && emulateQuantization) x = fakeQuantizeUint8(x);
   const y = new Float64Array(rows * l.outSize);
   for (let r = 0; r < rows; r++)
     for (let o = 0; o < l.outSize; o++) {
@@ -301,13 +337,24 @@ const geluNew = (x: Float64Array) =>
 
 const add = (a: Float64Array, b: Float64Array) => a.map((v, i) => v + b[i]!);
 
+export interface ReferenceOptions {
+  /**
+   * For q8 files: quantize each quantized MatMul's input to uint8 as DynamicQuantizeLinear does at run time,
+   * so the comparison isolates the engine from quantization noise (default false: plain float64 ALBERT).
+   */
+  emulateDynamicQuantization?: boolean;
+}
+
 /** Runs ALBERT on one sequence exactly as ALBERT.md states it. `attentionMask` defaults to all ones. */
 export function referenceForward(
   w: ReferenceWeights,
   ids: number[],
   tokenTypeIds: number[],
   attentionMask: number[] = ids.map(() => 1),
+  options: ReferenceOptions = {},
 ): ReferenceOutputs {
+  const emulate = options.emulateDynamicQuantization === true;
+  const linear = (x: Float64Array, rows: number, l: ReferenceLinear) => linearLayer(x, rows, l, emulate);
   const seq = ids.length;
   const { embeddingSize: E, hiddenSize: H, numHeads: heads, layer } = w;
   if (tokenTypeIds.length !== seq || attentionMask.length !== seq)

@@ -1,0 +1,216 @@
+/**
+ * albert-embed end to end, as a user runs it: a child process, JSON on stdout, one-line errors on stderr.
+ * Its numbers must be the engine's.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
+import { fsSource } from '../engine/node/fsSource.ts';
+import { nodeRuntime } from '../engine/node/runtime.ts';
+import { TINY_MODEL, tinyModelCopy } from '../engine/testing/fixtures.ts';
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(
+  args: string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      { env: { ...process.env, ...options.env }, maxBuffer: 1 << 28 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+    child.stdin!.end(options.input ?? '');
+  });
+}
+
+const tiny = ['--model', TINY_MODEL, '--threads', '1'];
+const maxDiff = (a: number[], b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+
+let expected: AlbertRun;
+beforeAll(async () => {
+  const engine = await AlbertEngine.load({
+    source: await fsSource(TINY_MODEL),
+    ...(await nodeRuntime('wasm', 1)),
+    backend: 'wasm',
+  });
+  expected = await engine.run('hello world', 'the cat sat');
+  await engine.dispose();
+});
+
+describe('albert-embed', () => {
+  it.concurrent('prints every layer and attention map as JSON equal to the engine', async () => {
+    const r = await cli([
+      ...tiny,
+      '--text',
+      'hello world',
+      '--pair',
+      'the cat sat',
+      '--layers',
+      'all',
+      '--attentions',
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual([
+      'model',
+      'modelFile',
+      'backend',
+      'tokens',
+      'ids',
+      'tokenTypeIds',
+      'offsets',
+      'special',
+      'truncated',
+      'droppedTokens',
+      'layers',
+      'hiddenStates',
+      'attentionLayers',
+      'attentions',
+    ]);
+    expect(out.tokens).toEqual(['[CLS]', '▁hello', '▁world', '[SEP]', '▁the', '▁cat', '▁sat', '[SEP]']);
+    expect(out.tokenTypeIds).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    expect(out.offsets).toEqual([null, [0, 5], [5, 11], null, [0, 3], [3, 7], [7, 11], null]);
+    expect(out.backend).toEqual({ name: 'wasm', requested: 'wasm', threads: 1 });
+    expect(out.layers).toEqual([0, 1, 2, 3]);
+    expect(out.attentionLayers).toEqual([1, 2, 3]);
+    // [layer][token][hidden] and [layer][head][query][key]
+    expect([out.hiddenStates.length, out.hiddenStates[0].length, out.hiddenStates[0][0].length]).toEqual([
+      4, 8, 32,
+    ]);
+    expect([
+      out.attentions.length,
+      out.attentions[0].length,
+      out.attentions[0][0].length,
+      out.attentions[0][0][0].length,
+    ]).toEqual([3, 4, 8, 8]);
+    // 9 significant digits: float32 round-trips, so the difference is below float32's resolution.
+    for (let l = 0; l < 4; l++)
+      expect(maxDiff(out.hiddenStates[l].flat(), expected.hiddenStates[l]!.data)).toBeLessThan(1e-6);
+    for (let l = 0; l < 3; l++)
+      expect(maxDiff(out.attentions[l].flat(2), expected.attentions[l]!.data)).toBeLessThan(1e-7);
+    expect(r.stderr).toBe('');
+  });
+
+  it.concurrent('defaults to the last layer and reads stdin; negative and zero indices work', async () => {
+    const [last, first, fromEnd] = await Promise.all([
+      cli(tiny, { input: 'hello world' }),
+      cli([...tiny, '--layers', '0', '--text', 'hello world']),
+      cli([...tiny, '--layers', '-4', '--text', 'hello world']),
+    ]);
+    const single = await cli([...tiny, '--text', 'hello world']);
+    expect(JSON.parse(last.stdout).layers).toEqual([3]);
+    expect(JSON.parse(last.stdout).hiddenStates).toEqual(JSON.parse(single.stdout).hiddenStates);
+    expect(JSON.parse(first.stdout).layers).toEqual([0]);
+    expect(JSON.parse(fromEnd.stdout).hiddenStates).toEqual(JSON.parse(first.stdout).hiddenStates);
+    expect(JSON.parse(last.stdout)).not.toHaveProperty('attentions');
+  });
+
+  it.concurrent('--out writes the file and keeps stdout empty', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'albert-cli-'));
+    const file = join(dir, 'out.json');
+    const r = await cli([...tiny, '--text', 'hello', '--out', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`albert-embed: wrote ${file}\n`);
+    expect(JSON.parse(readFileSync(file, 'utf8')).tokens).toEqual(['[CLS]', '▁hello', '[SEP]']);
+    rmSync(dir, { recursive: true });
+  });
+
+  it.concurrent('--backend node (onnxruntime-node) and --dtype pick what they say', async () => {
+    const [node, q8] = await Promise.all([
+      cli([...tiny, '--text', 'hello world', '--pair', 'the cat sat', '--backend', 'node']),
+      cli([...tiny, '--text', 'hello world', '--dtype', 'q8']),
+    ]);
+    const out = JSON.parse(node.stdout);
+    expect(out.backend.name).toBe('node');
+    expect(maxDiff(out.hiddenStates[0].flat(), expected.hiddenStates[3]!.data)).toBeLessThan(1e-5);
+    expect(JSON.parse(q8.stdout).modelFile).toBe('onnx/model_quantized.onnx');
+  });
+
+  it.concurrent('says when the input was truncated', async () => {
+    const r = await cli([...tiny, '--text', 'hello world '.repeat(300)]);
+    const out = JSON.parse(r.stdout);
+    expect(out.tokens).toHaveLength(512);
+    expect(out.truncated).toBe(true);
+    expect(out.droppedTokens).toBe(600 - 510);
+    expect(r.stderr).toBe('albert-embed: input truncated to 512 tokens: 90 dropped\n');
+  });
+
+  it.skipIf(existsSync('public/models/albert-base-v2')).concurrent(
+    'without a model, an unreachable hub falls back to the random test model with a warning',
+    async () => {
+      const r = await cli(['--text', 'hello'], { env: { HF_ENDPOINT: 'http://127.0.0.1:9' } });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).model).toMatch(/albert-tiny-random$/);
+      expect(r.stderr).toMatch(/^albert-embed: warning: .*weights are RANDOM/);
+    },
+  );
+});
+
+const expectOneLineError = (r: Result, code: number, message: RegExp) => {
+  expect(r.code).toBe(code);
+  expect(r.stdout).toBe('');
+  expect(r.stderr.endsWith('\n')).toBe(true);
+  expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(message);
+};
+
+describe('albert-embed errors: one line on stderr, nothing on stdout, non-zero exit', () => {
+  it.concurrent('an unknown option', async () => {
+    expectOneLineError(
+      await cli(['--txt', 'x']),
+      2,
+      /^albert-embed: error: unknown option '--txt'.*\(see --help\)/,
+    );
+  });
+
+  it.concurrent('a bad option value', async () => {
+    expectOneLineError(
+      await cli([...tiny, '--text', 'x', '--dtype', 'int4']),
+      2,
+      /--dtype must be one of fp32, fp16, q8 \(got "int4"\)/,
+    );
+    expectOneLineError(
+      await cli([...tiny, '--text', 'x', '--layers', '9']),
+      2,
+      /--layers 9 is out of range: this model has hidden states 0\.\.3/,
+    );
+  });
+
+  it.concurrent('a model folder that does not exist', async () => {
+    expectOneLineError(
+      await cli(['--model', '/no/such/dir', '--text', 'x']),
+      1,
+      /^albert-embed: error: model folder \/no\/such\/dir does not exist$/m,
+    );
+  });
+
+  it.concurrent('a missing tokenizer.json, a truncated ONNX file, a non-ALBERT config', async () => {
+    const noTokenizer = tinyModelCopy();
+    rmSync(join(noTokenizer, 'tokenizer.json'));
+    const truncated = tinyModelCopy();
+    truncateSync(join(truncated, 'onnx/model.onnx'), 100_000);
+    const bert = tinyModelCopy();
+    writeFileSync(join(bert, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: 768 }));
+    const [a, b, c] = await Promise.all(
+      [noTokenizer, truncated, bert].map((dir) => cli(['--model', dir, '--text', 'x'])),
+    );
+    expectOneLineError(a!, 1, /error: tokenizer\.json is missing from /);
+    expectOneLineError(
+      b!,
+      1,
+      /error: onnx\/model\.onnx is not a valid ONNX model \(truncated or corrupt download\?\)/,
+    );
+    expectOneLineError(c!, 1, /error: config\.json describes "bert", not an ALBERT model/);
+  });
+});
