@@ -9,7 +9,7 @@ import { fsSource } from '../engine/node/fsSource.ts';
 import { nodeRuntime } from '../engine/node/runtime.ts';
 import { TINY_MODEL } from '../engine/testing/fixtures.ts';
 import { EngineClient, EngineFailure } from './client.ts';
-import type { Port, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { ModelLocation, Port, WorkerEvent, WorkerRequest } from './protocol.ts';
 import { serveEngine } from './serve.ts';
 
 /** Two ports wired to each other; records what each message asked to transfer. */
@@ -30,32 +30,18 @@ function portPair() {
   return { page, worker, transferred };
 }
 
-async function connect() {
+/** A client talking to a served engine whose files come from `source`. */
+async function connect(source: (location: ModelLocation) => ModelSource) {
   const ports = portPair();
   const runtime = await nodeRuntime('wasm', 1);
-  serveEngine(ports.worker, {
-    ort: async () => runtime.ort,
-    host: () => runtime.host,
-    baseUrl: 'http://localhost/',
-    source: () => {
-      throw new Error('unused');
-    },
-  });
+  serveEngine(ports.worker, { ort: async () => runtime.ort, host: () => runtime.host, baseUrl: '', source });
   return { client: new EngineClient(ports.page), ...ports };
 }
 
 describe('engine worker protocol', () => {
   it('loads with per-file progress, runs, and transfers every tensor buffer', async () => {
-    const ports = portPair();
-    const runtime = await nodeRuntime('wasm', 1);
     const source = await fsSource(TINY_MODEL);
-    serveEngine(ports.worker, {
-      ort: async () => runtime.ort,
-      host: () => runtime.host,
-      baseUrl: '',
-      source: () => source,
-    });
-    const client = new EngineClient(ports.page);
+    const { client, transferred } = await connect(() => source);
     const files = new Set<string>();
     const info = await client.load({
       model: { kind: 'url', url: '/models/x/' },
@@ -81,31 +67,24 @@ describe('engine worker protocol', () => {
     const run = await client.run('hello world', 'the cat');
     expect(run.tokens).toEqual(['[CLS]', '▁hello', '▁world', '[SEP]', '▁the', '▁cat', '[SEP]']);
     expect(run.hiddenStates).toHaveLength(4);
-    const sent = ports.transferred.at(-1)!;
+    const sent = transferred.at(-1)!;
     // 4 hidden states + 3 attention maps + 3 score maps, each its own buffer.
     expect(sent).toHaveLength(10);
     expect(new Set(sent).size).toBe(10);
   });
 
   it('reports errors as values with a readable message', async () => {
-    const { client } = await connect();
+    const { client } = await connect(() => missingSource('/unused'));
     const error = await client.run('too early').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineFailure);
     expect((error as EngineFailure).wire).toEqual({ code: 'input', message: 'no model is loaded yet' });
   });
 
   it('a failing load keeps the port usable for the next request', async () => {
-    const ports = portPair();
-    const runtime = await nodeRuntime('wasm', 1);
     const good = await fsSource(TINY_MODEL);
-    serveEngine(ports.worker, {
-      ort: async () => runtime.ort,
-      host: () => runtime.host,
-      baseUrl: '',
-      source: (location) =>
-        location.kind === 'url' && location.url === 'good' ? good : missingSource('/missing'),
-    });
-    const client = new EngineClient(ports.page);
+    const { client } = await connect((location) =>
+      location.kind === 'url' && location.url === 'good' ? good : missingSource('/missing'),
+    );
     const error = (await client
       .load({ model: { kind: 'url', url: 'bad' } })
       .catch((e: unknown) => e)) as EngineFailure;
