@@ -13,11 +13,14 @@ import { quantizeDynamic } from './fixtures/quantize.ts';
 import { tokenizerConfig, tokenizerJson, unigramVocab } from './fixtures/tokenizerJson.ts';
 import { randomCheckpoint, type AlbertShape } from './fixtures/weights.ts';
 import { FIXTURE_VARIANTS, type FixtureVariant } from './fixtures/variants.ts';
+import { writeManifest } from './lib/manifest.ts';
 
 const { onnx } = onnxProto;
 
 function albertConfig(shape: AlbertShape, architecture: string): object {
   return {
+    // Read by the playground to label every view of this model as meaningless (random weights).
+    albert_playground_random_weights: true,
     architectures: [architecture],
     model_type: 'albert',
     ...shape,
@@ -62,6 +65,7 @@ function writeFolder(dir: string, shape: AlbertShape, architecture: string, note
 }
 
 const SEED = 20261128;
+const DEFAULT_TINY_DIR = 'public/models/albert-tiny-random';
 
 function tiny(dir: string) {
   const shape: AlbertShape = {
@@ -88,6 +92,7 @@ function tiny(dir: string) {
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, buildVariant(shape, SEED, v.kind, v.opset, v.dtype));
   }
+  if (dir === DEFAULT_TINY_DIR) writeManifest();
   console.log(`wrote ${dir} (${FIXTURE_VARIANTS.length} ONNX files)`);
 }
 
@@ -116,7 +121,7 @@ function base(dir: string) {
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const shapeArg = option('--shape') ?? 'tiny';
-if (shapeArg === 'tiny') tiny(option('--out') ?? 'public/models/albert-tiny-random');
+if (shapeArg === 'tiny') tiny(option('--out') ?? DEFAULT_TINY_DIR);
 else if (shapeArg === 'base') base(option('--out') ?? '.cache/models/albert-base-random');
 else {
   console.error(`fixtures: unknown --shape ${shapeArg} (expected tiny or base)`);

@@ -16,6 +16,8 @@ export interface AlbertConfig {
   type_vocab_size: number;
   layer_norm_eps: number;
   hidden_act: string;
+  /** Set by this project's generated test models: their weights are random and their numbers meaningless. */
+  albert_playground_random_weights: boolean;
 }
 
 const SIZES = [
@@ -70,6 +72,7 @@ export function parseAlbertConfig(text: string, file = 'config.json'): AlbertCon
     type_vocab_size: typeof c.type_vocab_size === 'number' ? c.type_vocab_size : 2,
     layer_norm_eps: typeof c.layer_norm_eps === 'number' ? c.layer_norm_eps : 1e-12,
     hidden_act: typeof c.hidden_act === 'string' ? c.hidden_act : 'gelu_new',
+    albert_playground_random_weights: c.albert_playground_random_weights === true,
   };
   if (config.hidden_size % config.num_attention_heads !== 0)
     throw new EngineError(

@@ -1,0 +1,103 @@
+/** models:fetch against a local imitation of the hub: complete, verified files only, and clear failures. */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TINY_MODEL, tinyModelCopy } from '../src/engine/testing/fixtures.ts';
+import { startFakeHub, type FakeHub } from './lib/fakeHub.ts';
+
+function fetchModel(args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/models-fetch.ts', ...args],
+      { env: { ...process.env, ...env } },
+      (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
+    );
+  });
+}
+
+let hub: FakeHub;
+let corrupt: FakeHub;
+beforeAll(async () => {
+  const noFp16 = tinyModelCopy();
+  rmSync(join(noFp16, 'onnx/model_fp16.onnx'));
+  hub = await startFakeHub({ 'Xenova/albert-tiny-random': TINY_MODEL, 'someone/no-fp16': noFp16 });
+  corrupt = await startFakeHub(
+    { 'Xenova/albert-tiny-random': TINY_MODEL },
+    {
+      tamper: (path, body) =>
+        path.endsWith('.onnx')
+          ? Buffer.concat([body.subarray(0, 100), Buffer.from([body[100]! ^ 1]), body.subarray(101)])
+          : body,
+    },
+  );
+});
+afterAll(async () => {
+  await hub.close();
+  await corrupt.close();
+});
+
+describe('models:fetch', () => {
+  it('downloads every dtype into public/models/<name>/ and lists it in the manifest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'albert-models-'));
+    const r = await fetchModel(['Xenova/albert-tiny-random', '--dtype', 'all'], {
+      HF_ENDPOINT: hub.url,
+      ALBERT_MODELS_DIR: dir,
+    });
+    expect(r.stderr).toContain('models:fetch: 6 files');
+    expect(r.code).toBe(0);
+    for (const file of [
+      'config.json',
+      'tokenizer.json',
+      'onnx/model.onnx',
+      'onnx/model_fp16.onnx',
+      'onnx/model_quantized.onnx',
+    ])
+      expect(
+        readFileSync(join(dir, 'albert-tiny-random', file)).equals(readFileSync(join(TINY_MODEL, file))),
+        file,
+      ).toBe(true);
+    expect(readdirSync(dir).toSorted()).toEqual(['albert-tiny-random', 'manifest.json']);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.models[0]).toMatchObject({
+      name: 'albert-tiny-random',
+      dtypes: ['fp32', 'fp16', 'q8'],
+      randomWeights: true,
+    });
+    expect(hub.requests).toContain('GET /Xenova/albert-tiny-random/resolve/main/onnx/model_quantized.onnx');
+  });
+
+  it('leaves nothing behind when a file is missing on the hub', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'albert-models-'));
+    const r = await fetchModel(['someone/no-fp16', '--dtype', 'fp16'], {
+      HF_ENDPOINT: hub.url,
+      ALBERT_MODELS_DIR: dir,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /models:fetch: error: onnx\/model_fp16\.onnx does not exist at .*\(HTTP 404\)\n$/,
+    );
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('rejects a download whose SHA-256 differs from the hub’s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'albert-models-'));
+    const r = await fetchModel(['Xenova/albert-tiny-random'], {
+      HF_ENDPOINT: corrupt.url,
+      ALBERT_MODELS_DIR: dir,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /onnx\/model\.onnx: SHA-256 [0-9a-f]{64} does not match the hub's [0-9a-f]{64} \(corrupt download\)/,
+    );
+    expect(existsSync(join(dir, 'albert-tiny-random'))).toBe(false);
+  });
+
+  it('explains its usage', async () => {
+    const r = await fetchModel([], { HF_ENDPOINT: hub.url });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/usage: npm run models:fetch -- <owner\/name>/);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * `npm run models:fetch -- <owner/name> [--dtype fp32|fp16|q8|all] [--name <folder>]`: downloads an ALBERT repo
+ * from the Hugging Face hub (HF_ENDPOINT for another host) into public/models/<name>/ (ALBERT_MODELS_DIR for
+ * another folder), so the site serves it.
+ * Each file streams to a temporary name with a progress bar on stderr, is checked against the size and the
+ * SHA-256 the hub announces (X-Linked-Size / X-Linked-Etag for LFS files), and only then renamed into place.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ONNX_FILE_BY_DTYPE } from '../src/engine/modelFiles.ts';
+import { hubBaseUrl, isHubId } from '../src/engine/modelSource.ts';
+import type { Dtype } from '../src/engine/types.ts';
+import { writeManifest } from './lib/manifest.ts';
+
+class FetchError extends Error {}
+
+const mb = (n: number) => (n / 1e6).toFixed(1);
+
+function progressBar(file: string, loaded: number, total: number | undefined): string {
+  if (!total) return `${file}  ${mb(loaded)} MB`;
+  const width = 24;
+  const done = Math.round((loaded / total) * width);
+  return `${file}  [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${mb(loaded)}/${mb(total)} MB ${Math.floor((100 * loaded) / total)}%`;
+}
+
+/** Downloads one file to `temp`, verifying it; returns its size. */
+async function download(url: string, file: string, temp: string): Promise<number> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new FetchError(`could not reach ${url}: ${(error as Error).message}`);
+  }
+  if (response.status === 404) throw new FetchError(`${file} does not exist at ${url} (HTTP 404)`);
+  if (!response.ok || !response.body)
+    throw new FetchError(`downloading ${url} failed: HTTP ${response.status}`);
+  const announced = Number(response.headers.get('x-linked-size') ?? response.headers.get('content-length'));
+  const total = Number.isFinite(announced) && announced > 0 ? announced : undefined;
+  const expectedSha = /^"?([0-9a-f]{64})"?$/.exec(response.headers.get('x-linked-etag') ?? '')?.[1];
+  mkdirSync(dirname(temp), { recursive: true });
+  const out = createWriteStream(temp);
+  const hash = createHash('sha256');
+  let loaded = 0;
+  const tty = process.stderr.isTTY;
+  let lastDraw = 0;
+  for await (const chunk of response.body) {
+    hash.update(chunk);
+    loaded += chunk.byteLength;
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    if (tty && Date.now() - lastDraw > 100) {
+      process.stderr.write(`\r${progressBar(file, loaded, total)}`);
+      lastDraw = Date.now();
+    }
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
+  process.stderr.write(`${tty ? '\r' : ''}${progressBar(file, loaded, total ?? loaded)}\n`);
+  if (total !== undefined && loaded !== total)
+    throw new FetchError(
+      `${file}: received ${loaded} bytes, the hub announced ${total} (download cut short?)`,
+    );
+  const sha = hash.digest('hex');
+  if (expectedSha && sha !== expectedSha)
+    throw new FetchError(
+      `${file}: SHA-256 ${sha} does not match the hub's ${expectedSha} (corrupt download)`,
+    );
+  return loaded;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { dtype: { type: 'string', default: 'fp32' }, name: { type: 'string' } },
+  });
+  const repo = positionals[0];
+  if (!repo || !isHubId(repo) || positionals.length > 1)
+    throw new FetchError(
+      'usage: npm run models:fetch -- <owner/name> [--dtype fp32|fp16|q8|all] [--name <folder>]',
+    );
+  const dtypes: Dtype[] =
+    values.dtype === 'all'
+      ? ['fp32', 'fp16', 'q8']
+      : [values.dtype as Dtype].filter((d) => d in ONNX_FILE_BY_DTYPE);
+  if (dtypes.length === 0)
+    throw new FetchError(`--dtype must be fp32, fp16, q8 or all (got "${values.dtype}")`);
+  const name = values.name ?? repo.split('/')[1]!;
+  const modelsDir = process.env.ALBERT_MODELS_DIR ?? 'public/models';
+  const dest = join(modelsDir, name);
+  const temp = join(modelsDir, `.${name}.partial-${process.pid}`);
+  const base = hubBaseUrl(repo, process.env.HF_ENDPOINT);
+  const files = [
+    'config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    ...dtypes.map((d) => ONNX_FILE_BY_DTYPE[d]),
+  ];
+  console.error(`models:fetch: ${repo} from ${base} → ${dest}/`);
+  try {
+    let bytes = 0;
+    for (const file of files) bytes += await download(base + file, file, join(temp, file));
+    // Every file is complete and verified: move them into place.
+    for (const file of files) {
+      mkdirSync(dirname(join(dest, file)), { recursive: true });
+      renameSync(join(temp, file), join(dest, file));
+    }
+    writeManifest(modelsDir);
+    console.error(`models:fetch: ${files.length} files, ${mb(bytes)} MB in ${dest}/`);
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`models:fetch: error: ${(error as Error).message}`);
+  process.exitCode = 1;
+});
