@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 
 // Debian's chromium (PLATFORM.md): Playwright cannot download its own browser here.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const PORT = 4173;
+const PORT = 4273;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -34,7 +34,7 @@ export default defineConfig({
   webServer: {
     command: `npx vite preview --port ${PORT} --strictPort --host 127.0.0.1`,
     url: `http://127.0.0.1:${PORT}`,
-    reuseExistingServer: !process.env.CI,
+    reuseExistingServer: false,
     timeout: 60_000,
   },
 });

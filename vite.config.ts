@@ -1,4 +1,5 @@
-import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig, loadEnv, type Plugin } from 'vite';
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer); without it, one thread.
 const isolation = {
@@ -6,12 +7,41 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-export default defineConfig({
-  server: { headers: isolation },
-  preview: { headers: isolation },
-  // onnxruntime-web loads its .wasm and glue .mjs by URL; pre-bundling would move them.
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
-  resolve: { conditions: ['onnxruntime-web-use-extern-wasm'] },
-  worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 1024 },
+/**
+ * The Content-Security-Policy: no inline scripts; network only to this origin and the configured hub
+ * (VITE_HF_ENDPOINT, default huggingface.co, whose large files come from *.hf.co). WebAssembly needs
+ * 'wasm-unsafe-eval'. In dev, Vite's client needs its websocket and inline styles.
+ */
+function contentSecurityPolicy(hub: string, dev: boolean): Plugin {
+  const hubOrigin = new URL(hub).origin;
+  const hubHosts =
+    hubOrigin === 'https://huggingface.co'
+      ? `${hubOrigin} https://*.huggingface.co https://*.hf.co`
+      : hubOrigin;
+  const policy = [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self'",
+    `connect-src 'self' ${hubHosts}${dev ? ' ws: wss:' : ''}`,
+    "img-src 'self' data: blob:",
+    `style-src 'self'${dev ? " 'unsafe-inline'" : ''}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+  ].join('; ');
+  return { name: 'albert-csp', transformIndexHtml: (html) => html.replace('%ALBERT_CSP%', policy) };
+}
+
+export default defineConfig(({ command, mode }) => {
+  const env = loadEnv(mode, process.cwd(), 'VITE_');
+  const hub = env.VITE_HF_ENDPOINT ?? process.env.VITE_HF_ENDPOINT ?? 'https://huggingface.co';
+  return {
+    plugins: [react(), contentSecurityPolicy(hub, command === 'serve')],
+    server: { headers: isolation },
+    preview: { headers: isolation },
+    // onnxruntime-web loads its .wasm and glue .mjs by URL; pre-bundling would move them.
+    optimizeDeps: { exclude: ['onnxruntime-web'] },
+    resolve: { conditions: ['onnxruntime-web-use-extern-wasm'] },
+    worker: { format: 'es' },
+    build: { target: 'es2022', chunkSizeWarningLimit: 1024 },
+  };
 });

@@ -57,6 +57,8 @@ export class AlbertEngine {
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
+    /** Where the model came from (a URL or a path). */
+    readonly sourceId: string,
     readonly config: AlbertConfig,
     readonly tokenizer: AlbertTokenizer,
     readonly prepared: PreparedModel,
@@ -90,6 +92,7 @@ export class AlbertEngine {
     const t3 = performance.now();
     const timings = { filesMs: t1 - t0, surgeryMs: t2 - t1, sessionMs: t3 - t2 };
     return new AlbertEngine(
+      options.source.id,
       files.config,
       tokenizer,
       prepared,

@@ -98,6 +98,19 @@ describe('URL sources', () => {
     expect(error.message).toBe('config.json not found at https://example.test/m/config.json (HTTP 404)');
   });
 
+  it('an HTML page where a file should be (single-page-app hosting) counts as missing', async () => {
+    const html = (async () =>
+      new Response('<!doctype html><html></html>', {
+        status: 200,
+        headers: { 'Content-Type': 'text/html' },
+      })) as unknown as typeof fetch;
+    const error = await failure(loadModelFiles(urlSource('https://example.test/m/', html)));
+    expect(error.code).toBe('missing-file');
+    expect(error.message).toBe(
+      'config.json not found at https://example.test/m/config.json (the server sent a web page instead)',
+    );
+  });
+
   it('a network failure says the download failed', async () => {
     const offline = (async () => {
       throw new TypeError('fetch failed');

@@ -81,6 +81,13 @@ export function urlSource(base: string, fetchImpl: typeof fetch = fetch): ModelS
           `could not download ${path} from ${url}: HTTP ${response.status}`,
           path,
         );
+      // Single-page-app hosting answers unknown paths with index.html and a 200.
+      if (response.headers.get('content-type')?.includes('text/html'))
+        throw new EngineError(
+          'missing-file',
+          `${path} not found at ${url} (the server sent a web page instead)`,
+          path,
+        );
       try {
         return await readBody(response, path, onProgress);
       } catch (error) {

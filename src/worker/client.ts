@@ -1,10 +1,21 @@
 /**
- * The page's side of the engine worker: promises per request, progress callbacks, errors as `EngineFailure`
- * (code + readable message). Accepts any port, so tests can inject a fake.
+ * The page's side of the engine worker: a promise per request, progress callbacks, errors as `EngineFailure`
+ * (code + readable message). View runs replace each other: an older one resolves to null once a newer one is
+ * asked for. A worker that dies is replaced, its model reloaded, and each request it was working on retried
+ * once. Takes a port factory, so tests can inject fakes.
  */
-import type { AlbertRun, RunOutputs } from '../engine/albert.ts';
-import type { BackendRequest, Dtype } from '../engine/types.ts';
-import type { ModelInfo, ModelLocation, Port, WireError, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { BackendRequest, Dtype, FloatTensor } from '../engine/types.ts';
+import type { CacheUsage } from './cachedSource.ts';
+import type {
+  ModelInfo,
+  ModelLocation,
+  RunView,
+  RunWant,
+  WireError,
+  WorkerEvent,
+  WorkerPort,
+  WorkerRequest,
+} from './protocol.ts';
 
 export class EngineFailure extends Error {
   override readonly name = 'EngineFailure';
@@ -19,51 +30,144 @@ export interface LoadRequest {
   dtype?: Dtype;
   modelFile?: string;
   onProgress?: (file: string, loaded: number, total?: number) => void;
+  onWarming?: () => void;
+}
+
+export interface ClientListener {
+  /** The worker moved the model to another backend (the GPU was lost). */
+  onBackendChanged?(info: ModelInfo, notice: string): void;
+  /** The worker died and was restarted. */
+  onRestart?(): void;
 }
 
 interface Pending {
+  request: WorkerRequest;
   resolve(value: unknown): void;
   reject(error: Error): void;
+  retried: boolean;
   onProgress?: LoadRequest['onProgress'];
+  onWarming?: () => void;
 }
 
+/** A request without its id (the client assigns it), one variant at a time. */
+type Body<T extends WorkerRequest['type'] = WorkerRequest['type']> =
+  Extract<WorkerRequest, { type: T }> extends infer R
+    ? R extends WorkerRequest
+      ? Omit<R, 'id'>
+      : never
+    : never;
+
 export class EngineClient {
+  private port: WorkerPort;
   private nextId = 1;
+  private latestViewRun = 0;
+  private lastLoad: Body<'load'> | undefined;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly port: Port<WorkerRequest, WorkerEvent>) {
-    port.onmessage = ({ data }) => this.receive(data);
+  constructor(
+    private readonly connect: () => WorkerPort,
+    private readonly listener: ClientListener = {},
+  ) {
+    this.port = this.attach(connect());
   }
 
   load(request: LoadRequest): Promise<ModelInfo> {
-    const { onProgress, ...rest } = request;
-    return this.send(
-      { type: 'load', id: 0, backend: 'auto', dtype: 'fp32', ...rest },
-      onProgress,
-    ) as Promise<ModelInfo>;
+    const { onProgress, onWarming, ...rest } = request;
+    const body: Body<'load'> = { type: 'load', backend: 'auto', dtype: 'fp32', ...rest };
+    this.lastLoad = body;
+    return this.send(body, { onProgress, onWarming }) as Promise<ModelInfo>;
   }
 
-  run(text: string, pair?: string, outputs?: RunOutputs): Promise<AlbertRun> {
-    return this.send({ type: 'run', id: 0, text, pair, outputs }) as Promise<AlbertRun>;
+  /** Runs text (and pair); resolves null when a newer view run superseded it. */
+  run(text: string, pair: string | undefined, want: RunWant): Promise<RunView | null> {
+    return this.send({ type: 'run', text, pair, want }) as Promise<RunView | null>;
   }
 
-  private send(request: WorkerRequest, onProgress?: LoadRequest['onProgress']): Promise<unknown> {
+  /** More hidden states of a view run; null when the worker no longer holds that run. */
+  layers(runId: number, layers: number[]): Promise<Record<number, FloatTensor> | null> {
+    return this.send({ type: 'layers', runId, layers }) as Promise<Record<number, FloatTensor> | null>;
+  }
+
+  cacheUsage(): Promise<CacheUsage> {
+    return this.send({ type: 'cache-usage' }) as Promise<CacheUsage>;
+  }
+
+  clearCache(): Promise<void> {
+    return this.send({ type: 'cache-clear' }) as Promise<void>;
+  }
+
+  debug(action: 'lose-device' | 'crash'): Promise<void> {
+    return this.send({ type: 'debug', action }) as Promise<void>;
+  }
+
+  private attach(port: WorkerPort): WorkerPort {
+    port.onmessage = ({ data }) => this.receive(data);
+    port.onerror = (event) => {
+      event.preventDefault?.();
+      this.restart();
+    };
+    return port;
+  }
+
+  private send(body: Body, hooks: Partial<Pending> = {}): Promise<unknown> {
     const id = this.nextId++;
+    const request = { ...body, id } as WorkerRequest;
+    if (request.type === 'run' && request.want.lane === 'view') this.latestViewRun = id;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
-      this.port.postMessage({ ...request, id });
+      this.pending.set(id, { request, resolve, reject, retried: false, ...hooks });
+      this.port.postMessage(request);
     });
   }
 
+  /** Replaces a dead worker: reload the model, then retry each unfinished request once. */
+  private restart(): void {
+    this.port.terminate();
+    this.port = this.attach(this.connect());
+    this.listener.onRestart?.();
+    const unfinished = [...this.pending.values()].toSorted((a, b) => a.request.id - b.request.id);
+    if (this.lastLoad && !unfinished.some((p) => p.request.type === 'load'))
+      this.port.postMessage({ ...this.lastLoad, id: this.nextId++ } as WorkerRequest);
+    for (const p of unfinished) {
+      if (p.retried) {
+        this.pending.delete(p.request.id);
+        p.reject(
+          new EngineFailure({ code: 'crashed', message: 'the engine worker crashed twice on this request' }),
+        );
+      } else {
+        p.retried = true;
+        this.port.postMessage(p.request);
+      }
+    }
+  }
+
   private receive(event: WorkerEvent): void {
-    const pending = this.pending.get(event.id);
-    if (!pending) return;
-    if (event.type === 'progress') {
-      pending.onProgress?.(event.file, event.loaded, event.total);
+    if (event.type === 'backend-changed') {
+      this.listener.onBackendChanged?.(event.info, event.notice);
       return;
     }
+    const pending = this.pending.get(event.id);
+    if (!pending) return;
+    if (event.type === 'progress') return pending.onProgress?.(event.file, event.loaded, event.total);
+    if (event.type === 'warming') return pending.onWarming?.();
     this.pending.delete(event.id);
-    if (event.type === 'error') pending.reject(new EngineFailure(event.error));
-    else pending.resolve(event.type === 'ready' ? event.info : event.run);
+    const superseded =
+      pending.request.type === 'run' &&
+      pending.request.want.lane === 'view' &&
+      event.id !== this.latestViewRun;
+    switch (event.type) {
+      case 'error':
+        return pending.reject(new EngineFailure(event.error));
+      case 'ready':
+        return pending.resolve(event.info);
+      case 'result':
+        return pending.resolve(superseded ? null : event.run);
+      case 'layers':
+        return pending.resolve(event.hiddenStates);
+      case 'cache-usage':
+        return pending.resolve(event.usage);
+      case 'cancelled':
+      case 'done':
+        return pending.resolve(event.type === 'done' ? undefined : null);
+    }
   }
 }

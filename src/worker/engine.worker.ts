@@ -19,4 +19,6 @@ serveEngine(self as unknown as Port<WorkerEvent, WorkerRequest>, {
     threads: self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1,
   }),
   baseUrl: self.location.href,
+  caches: self.caches,
+  storage: navigator.storage,
 });

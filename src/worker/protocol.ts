@@ -1,13 +1,28 @@
 /**
  * Every message between the page and the engine worker, as discriminated unions. Each request carries an id;
- * each event names the request it answers. Errors travel as values with a message a person can read.
+ * each event names the request it answers (unsolicited events use id 0). Errors travel as values with a
+ * message a person can read. Only what a view needs crosses: a run sends the hidden states it was asked for,
+ * and the worker keeps the whole run so other layers can be fetched without running the model again.
  */
-import type { AlbertRun, RunOutputs } from '../engine/albert.ts';
+import type { PickedFile } from '../engine/blobSource.ts';
 import type { EngineErrorCode } from '../engine/errors.ts';
-import type { BackendInfo, BackendRequest, Dtype, Timings } from '../engine/types.ts';
+import type { Encoding } from '../engine/tokenizer.ts';
+import type { BackendInfo, BackendRequest, Dtype, FloatTensor, Timings } from '../engine/types.ts';
+import type { CacheUsage } from './cachedSource.ts';
 
-/** Where the model folder is: a URL (site path or http(s)), or a hub repo id. */
-export type ModelLocation = { kind: 'url'; url: string } | { kind: 'hub'; repo: string; endpoint?: string };
+/** Where the model folder is: a URL (site path or http(s)), a hub repo, or files picked from disk. */
+export type ModelLocation =
+  | { kind: 'url'; url: string }
+  | { kind: 'hub'; repo: string; endpoint: string }
+  | { kind: 'files'; name: string; files: PickedFile[] };
+
+/** What a run should send back. `view` runs replace each other (the latest wins); `api` runs never do. */
+export interface RunWant {
+  /** Hidden-state indices (0..L) to send, or all. */
+  layers: number[] | 'all';
+  attentions: boolean;
+  lane: 'view' | 'api';
+}
 
 export type WorkerRequest =
   | {
@@ -18,7 +33,12 @@ export type WorkerRequest =
       dtype: Dtype;
       modelFile?: string;
     }
-  | { type: 'run'; id: number; text: string; pair?: string; outputs?: RunOutputs };
+  | { type: 'run'; id: number; text: string; pair?: string; want: RunWant }
+  | { type: 'layers'; id: number; runId: number; layers: number[] }
+  | { type: 'cache-usage'; id: number }
+  | { type: 'cache-clear'; id: number }
+  /** Test hooks: destroy the WebGPU device; crash the worker. */
+  | { type: 'debug'; id: number; action: 'lose-device' | 'crash' };
 
 export interface ModelInfo {
   model: string;
@@ -27,26 +47,56 @@ export interface ModelInfo {
   heads: number;
   hiddenSize: number;
   embeddingSize: number;
+  vocabSize: number;
   maxLength: number;
   hasLogits: boolean;
+  randomWeights: boolean;
+  computeType: 'float32' | 'float16';
+  quantized: boolean;
+  backend: BackendInfo;
+  timings: Timings;
+}
+
+/** A run as the page sees it: the tokenization plus the tensors asked for. */
+export interface RunView extends Encoding {
+  runId: number;
+  text: string;
+  pair?: string;
+  /** Hidden states by index (0..L), only those asked for. */
+  hiddenStates: Record<number, FloatTensor>;
+  /** Attention maps by layer (0..L-1), only when asked for. */
+  attentions?: FloatTensor[];
   backend: BackendInfo;
   timings: Timings;
 }
 
 export interface WireError {
-  code: EngineErrorCode | 'internal';
+  code: EngineErrorCode | 'internal' | 'crashed';
   message: string;
   file?: string;
 }
 
 export type WorkerEvent =
   | { type: 'progress'; id: number; file: string; loaded: number; total?: number }
+  | { type: 'warming'; id: number }
   | { type: 'ready'; id: number; info: ModelInfo }
-  | { type: 'result'; id: number; run: AlbertRun }
+  | { type: 'result'; id: number; run: RunView }
+  | { type: 'layers'; id: number; runId: number; hiddenStates: Record<number, FloatTensor> }
+  | { type: 'cancelled'; id: number }
+  | { type: 'cache-usage'; id: number; usage: CacheUsage }
+  | { type: 'done'; id: number }
+  /** Unsolicited: the backend changed under a loaded model (the GPU was lost); `info` is the new state. */
+  | { type: 'backend-changed'; id: 0; info: ModelInfo; notice: string }
   | { type: 'error'; id: number; error: WireError };
 
-/** The part of a Worker (or MessagePort, or a fake) the two sides use. */
+/** The part of a Worker (or a fake) the two sides use. */
 export interface Port<Out, In> {
   postMessage(message: Out, transfer?: Transferable[]): void;
   onmessage: ((event: MessageEvent<In>) => void) | null;
+}
+
+/** The page's handle on a worker: a port that can also crash and be terminated. */
+export interface WorkerPort extends Port<WorkerRequest, WorkerEvent> {
+  onerror: ((event: ErrorEvent | Event) => void) | null;
+  terminate(): void;
 }

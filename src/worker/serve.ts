@@ -1,90 +1,100 @@
 /**
- * The worker side: answers protocol requests with the engine. Kept apart from the worker entry so that tests
- * can drive it through a fake port.
+ * The worker side of the protocol: one request at a time, in order; a view run that a newer view run has
+ * superseded before it started is answered `cancelled` instead of computed; tensors move with transfer lists.
  */
-import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
-import type { HostEnvironment } from '../engine/backend.ts';
 import { EngineError, messageOf } from '../engine/errors.ts';
-import { hubBaseUrl, urlSource, type ModelSource } from '../engine/modelSource.ts';
-import type { OrtModule } from '../engine/session.ts';
-import type { ModelLocation, Port, WireError, WorkerEvent, WorkerRequest } from './protocol.ts';
-
-export interface ServeOptions {
-  ort: () => Promise<OrtModule>;
-  host: () => HostEnvironment;
-  /** Resolves site paths such as `/models/x/` against the page. */
-  baseUrl: string;
-  /** Overrides where files come from (tests read folders from disk). */
-  source?: (location: ModelLocation) => ModelSource;
-}
+import type { FloatTensor } from '../engine/types.ts';
+import { cacheUsage, clearCache } from './cachedSource.ts';
+import { EngineHost, type HostOptions } from './engineHost.ts';
+import type { Port, RunView, WireError, WorkerEvent, WorkerRequest } from './protocol.ts';
 
 function toWire(error: unknown): WireError {
   if (error instanceof EngineError) return { code: error.code, message: error.message, file: error.file };
   return { code: 'internal', message: messageOf(error) };
 }
 
-/** Buffers of every tensor in a run, each once, to move instead of copy. */
-export function transferList(run: AlbertRun): Transferable[] {
-  const buffers = new Set<ArrayBufferLike>();
-  for (const t of [
-    ...run.hiddenStates,
-    ...run.attentions,
-    ...run.attentionScores,
-    ...(run.logits ? [run.logits] : []),
-  ])
-    buffers.add(t.data.buffer);
-  return [...buffers] as Transferable[];
+/** Buffers of every tensor in a message, each once, to move instead of copy. */
+export function transferList(tensors: FloatTensor[]): Transferable[] {
+  return [...new Set(tensors.map((t) => t.data.buffer))] as Transferable[];
 }
 
-function sourceFor(location: ModelLocation, baseUrl: string): ModelSource {
-  if (location.kind === 'hub') return urlSource(hubBaseUrl(location.repo, location.endpoint));
-  return urlSource(new URL(location.url, baseUrl).href);
+function tensorsOf(run: RunView): FloatTensor[] {
+  return [...Object.values(run.hiddenStates), ...(run.attentions ?? [])];
+}
+
+export interface ServeOptions extends Omit<HostOptions, 'onBackendChanged'> {
+  storage?: StorageManager;
 }
 
 export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: ServeOptions): void {
-  let engine: AlbertEngine | undefined;
   const send = (event: WorkerEvent, transfer: Transferable[] = []) => port.postMessage(event, transfer);
+  const host = new EngineHost({
+    ...options,
+    onBackendChanged: (info, notice) => send({ type: 'backend-changed', id: 0, info, notice }),
+  });
+  let latestViewRun = 0;
+  let queue: Promise<void> = Promise.resolve();
 
-  port.onmessage = async ({ data: request }) => {
-    try {
-      if (request.type === 'load') {
-        const previous = engine;
-        engine = undefined;
-        await previous?.dispose();
-        const source = options.source?.(request.model) ?? sourceFor(request.model, options.baseUrl);
-        engine = await AlbertEngine.load({
-          source,
-          ort: await options.ort(),
-          host: options.host(),
-          backend: request.backend,
-          dtype: request.dtype,
-          modelFile: request.modelFile,
-          onProgress: (p) => send({ type: 'progress', id: request.id, ...p }),
-        });
-        const c = engine.config;
-        send({
-          type: 'ready',
-          id: request.id,
-          info: {
-            model: source.id,
-            modelFile: engine.modelFile,
-            layers: c.num_hidden_layers,
-            heads: c.num_attention_heads,
-            hiddenSize: c.hidden_size,
-            embeddingSize: c.embedding_size,
-            maxLength: engine.tokenizer.maxLength,
-            hasLogits: engine.prepared.outputs.logits !== undefined,
-            backend: engine.backend,
-            timings: engine.loadTimings,
-          },
-        });
-      } else {
-        if (!engine) throw new EngineError('input', 'no model is loaded yet');
-        const run = await engine.run(request.text, request.pair, request.outputs);
-        send({ type: 'result', id: request.id, run }, transferList(run));
+  const handle = async (request: WorkerRequest): Promise<void> => {
+    switch (request.type) {
+      case 'load': {
+        const info = await host.load(
+          request,
+          (p) => send({ type: 'progress', id: request.id, ...p }),
+          () => send({ type: 'warming', id: request.id }),
+        );
+        send({ type: 'ready', id: request.id, info });
+        return;
       }
-    } catch (error) {
-      send({ type: 'error', id: request.id, error: toWire(error) });
+      case 'run': {
+        if (request.want.lane === 'view' && request.id !== latestViewRun) {
+          send({ type: 'cancelled', id: request.id });
+          return;
+        }
+        const run = await host.run(request.id, request.text, request.pair, request.want);
+        send({ type: 'result', id: request.id, run }, transferList(tensorsOf(run)));
+        return;
+      }
+      case 'layers': {
+        const hiddenStates = host.layers(request.runId, request.layers);
+        if (!hiddenStates) send({ type: 'cancelled', id: request.id });
+        else
+          send(
+            { type: 'layers', id: request.id, runId: request.runId, hiddenStates },
+            transferList(Object.values(hiddenStates)),
+          );
+        return;
+      }
+      case 'cache-usage':
+        if (!options.caches) throw new EngineError('input', 'this browser has no Cache API');
+        send({
+          type: 'cache-usage',
+          id: request.id,
+          usage: await cacheUsage(options.caches, options.storage),
+        });
+        return;
+      case 'cache-clear':
+        if (options.caches) await clearCache(options.caches);
+        send({ type: 'done', id: request.id });
+        return;
+      case 'debug':
+        if (request.action === 'crash') {
+          setTimeout(() => {
+            throw new Error('simulated worker crash');
+          });
+          return;
+        }
+        await host.loseDevice();
+        send({ type: 'done', id: request.id });
     }
+  };
+
+  port.onmessage = ({ data: request }) => {
+    if (request.type === 'run' && request.want.lane === 'view') latestViewRun = request.id;
+    queue = queue.then(() =>
+      handle(request).catch((error: unknown) =>
+        send({ type: 'error', id: request.id, error: toWire(error) }),
+      ),
+    );
   };
 }

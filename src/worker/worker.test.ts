@@ -1,6 +1,7 @@
 /**
- * The page↔worker protocol end to end over an in-memory port pair: load with progress, run, transfer of
- * tensor buffers, and errors as values with readable messages.
+ * The page↔worker protocol end to end over in-memory ports: load with progress and warm-up, runs and layer
+ * fetches, the latest view run winning, transfer of tensor buffers, errors as values, and a crashed worker
+ * being replaced with its request retried once.
  */
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../engine/errors.ts';
@@ -9,94 +10,46 @@ import { fsSource } from '../engine/node/fsSource.ts';
 import { nodeRuntime } from '../engine/node/runtime.ts';
 import { TINY_MODEL } from '../engine/testing/fixtures.ts';
 import { EngineClient, EngineFailure } from './client.ts';
-import type { ModelLocation, Port, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type { ModelLocation, Port, RunWant, WorkerEvent, WorkerPort, WorkerRequest } from './protocol.ts';
 import { serveEngine } from './serve.ts';
 
-/** Two ports wired to each other; records what each message asked to transfer. */
-function portPair() {
+interface FakeWorker {
+  page: WorkerPort;
+  transferred: Transferable[][];
+  received: WorkerRequest[];
+}
+
+/** A worker in the same thread: messages hop through microtasks; transfers are recorded. */
+async function fakeWorker(source: (location: ModelLocation) => ModelSource): Promise<FakeWorker> {
   const transferred: Transferable[][] = [];
-  const page: Port<WorkerRequest, WorkerEvent> = {
+  const received: WorkerRequest[] = [];
+  let closed = false;
+  const page: WorkerPort = {
     onmessage: null,
+    onerror: null,
     postMessage: (message) =>
-      queueMicrotask(() => worker.onmessage?.({ data: message } as MessageEvent<WorkerRequest>)),
+      queueMicrotask(() => {
+        if (closed) return;
+        received.push(message);
+        worker.onmessage?.({ data: message } as MessageEvent<WorkerRequest>);
+      }),
+    terminate: () => {
+      closed = true;
+    },
   };
   const worker: Port<WorkerEvent, WorkerRequest> = {
     onmessage: null,
     postMessage: (message, transfer = []) => {
+      if (closed) return;
       transferred.push(transfer);
       queueMicrotask(() => page.onmessage?.({ data: message } as MessageEvent<WorkerEvent>));
     },
   };
-  return { page, worker, transferred };
-}
-
-/** A client talking to a served engine whose files come from `source`. */
-async function connect(source: (location: ModelLocation) => ModelSource) {
-  const ports = portPair();
   const runtime = await nodeRuntime('wasm', 1);
-  serveEngine(ports.worker, { ort: async () => runtime.ort, host: () => runtime.host, baseUrl: '', source });
-  return { client: new EngineClient(ports.page), ...ports };
+  serveEngine(worker, { ort: async () => runtime.ort, host: () => runtime.host, baseUrl: '', source });
+  return { page, transferred, received };
 }
 
-describe('engine worker protocol', () => {
-  it('loads with per-file progress, runs, and transfers every tensor buffer', async () => {
-    const source = await fsSource(TINY_MODEL);
-    const { client, transferred } = await connect(() => source);
-    const files = new Set<string>();
-    const info = await client.load({
-      model: { kind: 'url', url: '/models/x/' },
-      backend: 'wasm',
-      onProgress: (f) => files.add(f),
-    });
-    expect(info).toMatchObject({
-      layers: 3,
-      heads: 4,
-      hiddenSize: 32,
-      embeddingSize: 16,
-      maxLength: 512,
-      hasLogits: true,
-    });
-    expect(info.backend.name).toBe('wasm');
-    expect([...files].toSorted()).toEqual([
-      'config.json',
-      'onnx/model.onnx',
-      'tokenizer.json',
-      'tokenizer_config.json',
-    ]);
-
-    const run = await client.run('hello world', 'the cat');
-    expect(run.tokens).toEqual(['[CLS]', '▁hello', '▁world', '[SEP]', '▁the', '▁cat', '[SEP]']);
-    expect(run.hiddenStates).toHaveLength(4);
-    const sent = transferred.at(-1)!;
-    // 4 hidden states + 3 attention maps + 3 score maps, each its own buffer.
-    expect(sent).toHaveLength(10);
-    expect(new Set(sent).size).toBe(10);
-  });
-
-  it('reports errors as values with a readable message', async () => {
-    const { client } = await connect(() => missingSource('/unused'));
-    const error = await client.run('too early').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EngineFailure);
-    expect((error as EngineFailure).wire).toEqual({ code: 'input', message: 'no model is loaded yet' });
-  });
-
-  it('a failing load keeps the port usable for the next request', async () => {
-    const good = await fsSource(TINY_MODEL);
-    const { client } = await connect((location) =>
-      location.kind === 'url' && location.url === 'good' ? good : missingSource('/missing'),
-    );
-    const error = (await client
-      .load({ model: { kind: 'url', url: 'bad' } })
-      .catch((e: unknown) => e)) as EngineFailure;
-    expect(error.wire.code).toBe('missing-file');
-    expect(error.message).toMatch(/config\.json/);
-    await expect(
-      client.load({ model: { kind: 'url', url: 'good' }, backend: 'wasm' }),
-    ).resolves.toMatchObject({ layers: 3 });
-  });
-});
-
-/** A source whose every read fails as a missing file would. */
 function missingSource(dir: string): ModelSource {
   return {
     id: dir,
@@ -105,3 +58,130 @@ function missingSource(dir: string): ModelSource {
     },
   };
 }
+
+const tiny = () => fsSource(TINY_MODEL);
+const VIEW: RunWant = { layers: [3], attentions: false, lane: 'view' };
+
+describe('engine worker protocol', () => {
+  it('loads with per-file progress and a warm-up, runs, and moves only the asked-for tensors', async () => {
+    const source = await tiny();
+    const worker = await fakeWorker(() => source);
+    const client = new EngineClient(() => worker.page);
+    const files = new Set<string>();
+    let warmed = false;
+    const info = await client.load({
+      model: { kind: 'url', url: '/models/x/' },
+      backend: 'wasm',
+      onProgress: (f) => files.add(f),
+      onWarming: () => (warmed = true),
+    });
+    expect(warmed).toBe(true);
+    expect(info).toMatchObject({
+      layers: 3,
+      heads: 4,
+      hiddenSize: 32,
+      embeddingSize: 16,
+      maxLength: 512,
+      hasLogits: true,
+      randomWeights: true,
+    });
+    expect([...files].toSorted()).toEqual([
+      'config.json',
+      'onnx/model.onnx',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ]);
+
+    const run = (await client.run('hello world', 'the cat', VIEW))!;
+    expect(run.tokens).toEqual(['[CLS]', '▁hello', '▁world', '[SEP]', '▁the', '▁cat', '[SEP]']);
+    expect(Object.keys(run.hiddenStates)).toEqual(['3']);
+    expect(run.attentions).toBeUndefined();
+    expect(worker.transferred.at(-1)).toEqual([run.hiddenStates[3]!.data.buffer]);
+
+    // Another layer of the same run comes from the worker's copy, without running the model again.
+    const layers = (await client.layers(run.runId, [0, 1]))!;
+    expect(Object.keys(layers)).toEqual(['0', '1']);
+    expect(layers[0]!.dims).toEqual([7, 32]);
+    expect(worker.received.filter((r) => r.type === 'run')).toHaveLength(1);
+
+    const all = (await client.run('hello', undefined, { layers: 'all', attentions: true, lane: 'api' }))!;
+    expect(Object.keys(all.hiddenStates)).toHaveLength(4);
+    expect(all.attentions).toHaveLength(3);
+    expect(new Set(worker.transferred.at(-1)).size).toBe(7);
+  });
+
+  it('lets the latest view run win; api runs are never dropped', async () => {
+    const source = await tiny();
+    const worker = await fakeWorker(() => source);
+    const client = new EngineClient(() => worker.page);
+    await client.load({ model: { kind: 'url', url: '/' }, backend: 'wasm' });
+    const results = await Promise.all([
+      client.run('first', undefined, VIEW),
+      client.run('second', undefined, VIEW),
+      client.run('api', undefined, { ...VIEW, lane: 'api' }),
+      client.run('third', undefined, VIEW),
+    ]);
+    expect(results[0]).toBeNull();
+    expect(results[1]).toBeNull();
+    expect(results[2]!.text).toBe('api');
+    expect(results[3]!.text).toBe('third');
+    // The superseded view runs were answered without computing.
+    expect(worker.transferred.filter((t) => t.length > 0)).toHaveLength(2);
+  });
+
+  it('reports errors as values with a readable message, and stays usable', async () => {
+    const good = await tiny();
+    const worker = await fakeWorker((location) =>
+      location.kind === 'url' && location.url === 'good' ? good : missingSource('/missing'),
+    );
+    const client = new EngineClient(() => worker.page);
+    const early = await client.run('too early', undefined, VIEW).catch((e: unknown) => e);
+    expect(early).toBeInstanceOf(EngineFailure);
+    expect((early as EngineFailure).wire).toEqual({ code: 'input', message: 'no model is loaded yet' });
+    const failed = (await client
+      .load({ model: { kind: 'url', url: 'bad' } })
+      .catch((e: unknown) => e)) as EngineFailure;
+    expect(failed.wire).toMatchObject({ code: 'missing-file', file: 'config.json' });
+    await expect(
+      client.load({ model: { kind: 'url', url: 'good' }, backend: 'wasm' }),
+    ).resolves.toMatchObject({ layers: 3 });
+  });
+
+  it('replaces a crashed worker, reloads the model and retries the request once', async () => {
+    const source = await tiny();
+    const workers: FakeWorker[] = [];
+    let restarts = 0;
+    const client = new EngineClient(
+      () => {
+        const pending = fakeWorker(() => source);
+        // The factory must return synchronously: hand out a port that forwards once the worker exists.
+        const port: WorkerPort = {
+          onmessage: null,
+          onerror: null,
+          postMessage: (m) =>
+            void pending.then((w) => {
+              w.page.onmessage = (e) => port.onmessage?.(e);
+              w.page.postMessage(m);
+            }),
+          terminate: () => void pending.then((w) => w.page.terminate()),
+        };
+        void pending.then((w) => workers.push(w));
+        return port;
+      },
+      { onRestart: () => restarts++ },
+    );
+    await client.load({ model: { kind: 'url', url: '/' }, backend: 'wasm' });
+    const firstPort = (client as unknown as { port: WorkerPort }).port;
+    // The worker dies with the run on its way: nothing it would still send arrives.
+    workers[0]!.page.terminate();
+    const run = client.run('hello world', undefined, VIEW);
+    firstPort.onerror?.(new Event('error'));
+    const result = await run;
+    expect(restarts).toBe(1);
+    expect(result!.tokens).toEqual(['[CLS]', '▁hello', '▁world', '[SEP]']);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(workers).toHaveLength(2);
+    // The new worker was sent the model again, then the run.
+    expect(workers[1]!.received.map((r) => r.type)).toEqual(['load', 'run']);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * The playground with the bundled random model, on WASM and on WebGPU (Chromium's software adapter, asked
+ * for): tokens and vectors on screen, the automation API's numbers equal to the engine in Node, text that
+ * survives a reload and lives in the URL, text rendered as text, truncation, and a responsive main thread.
+ */
+import { expect, test } from '@playwright/test';
+import { embedInNode, maxAbsDiff } from './fixtures/nodeEngine.ts';
+import { Playground, TINY } from './fixtures/playground.ts';
+
+const TEXT = 'The quick brown fox';
+const PAIR = 'jumps over the lazy dog.';
+const expected = embedInNode(TEXT, PAIR);
+
+for (const [backend, tolerance] of [
+  ['wasm', 1e-5], // the same kernels as Node; the CLI prints 9 significant digits
+  ['webgpu', 1e-4], // other kernels (SwiftShader), float32 throughout
+] as const) {
+  test(`on ${backend}: type text, see tokens and vectors; the API matches Node`, async ({ page }) => {
+    const app = new Playground(page);
+    await app.open({ model: TINY, backend });
+    await app.waitReady();
+    await expect(page.getByTestId('status.backend')).toHaveAttribute('data-backend', backend);
+    if (backend === 'webgpu') await expect(page.getByTestId('status.backend')).toContainText('swiftshader');
+    await expect(page.getByTestId('message.random-weights')).toBeVisible();
+
+    await app.typeText('hello world');
+    expect(await app.pieces()).toEqual(['[CLS]', '▁hello', '▁world', '[SEP]']);
+    await expect(app.chips().nth(1)).toContainText('205');
+    // Hovering a chip marks its characters in the text.
+    await app.chips().nth(2).hover();
+    await expect(page.getByTestId('text.mark')).toHaveText(' world');
+    // Selecting a token and a layer shows that vector.
+    await app.chips().nth(1).click();
+    await page.getByTestId('layer.slider').fill('0');
+    await expect(page.getByTestId('vector.title')).toHaveText('▁hello (token 1, id 205) at layer 0');
+    await expect(page.getByTestId('vector.values')).toHaveText(/^(-?\d[\d.e-]* ){31}-?\d[\d.e-]*$/);
+    await app.shot(`ready-${backend}`);
+
+    const result = await page.evaluate(([t, p]) => window.albertPlayground!.embed(t, p), [
+      TEXT,
+      PAIR,
+    ] as const);
+    expect(result.backend.name).toBe(backend);
+    expect(result.tokens).toEqual(expected.tokens);
+    expect(result.tokenTypeIds).toEqual(expected.tokenTypeIds);
+    expect(result.hiddenStates).toHaveLength(4);
+    expect(maxAbsDiff(result.hiddenStates, expected.hiddenStates)).toBeLessThan(tolerance);
+    expect(maxAbsDiff(result.attentions, expected.attentions)).toBeLessThan(tolerance);
+
+    // The numbers on screen are layer 0 of "hello world" for ▁hello: the same as Node's.
+    const shown = (await page.getByTestId('vector.values').textContent())!.split(' ').map(Number);
+    const node = embedInNode('hello world').hiddenStates[0]![1]!;
+    expect(maxAbsDiff(shown, node)).toBeLessThan(Math.max(tolerance, 1e-5) * 10); // 6 digits on screen
+  });
+}
+
+test('the text survives a reload and lives in the URL; a pair gets segment B', async ({ page }) => {
+  const app = new Playground(page);
+  await app.open({ model: TINY, backend: 'wasm' });
+  await app.waitReady();
+  await app.typeText('paris is the capital of france');
+  await page.getByTestId('text.pair-toggle').check();
+  await page.getByTestId('text.pair').fill('the cat sat');
+  await expect(app.chips()).toHaveCount(12);
+  await expect(app.chips().nth(8)).toHaveClass(/segment-1/);
+  await expect(page).toHaveURL(/text=paris\+is\+the\+capital/);
+  await expect(page).toHaveURL(/pair=the\+cat\+sat/);
+  await page.reload();
+  await app.waitReady();
+  await expect(app.textBox()).toHaveValue('paris is the capital of france');
+  await expect(page.getByTestId('text.pair')).toHaveValue('the cat sat');
+  // A link reproduces the view in a fresh context (no local storage).
+  const url = page.url();
+  const other = await page.context().browser()!.newPage();
+  await other.goto(url);
+  const copy = new Playground(other);
+  await copy.waitReady();
+  await expect(copy.textBox()).toHaveValue('paris is the capital of france');
+  expect(await copy.pieces()).toEqual(await app.pieces());
+  await other.close();
+});
+
+test('text is rendered as text; long texts are truncated with a notice', async ({ page }) => {
+  const app = new Playground(page);
+  await app.open({ model: TINY, backend: 'wasm' });
+  await app.waitReady();
+  await page.evaluate(() => ((window as unknown as { pwned: boolean }).pwned = false));
+  await app.typeText('<img src=x onerror="window.pwned=true"> 😀 [MASK]');
+  await expect(page.locator('img')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { pwned: boolean }).pwned)).toBe(false);
+  await expect(app.chips().filter({ hasText: '😀' })).toHaveCount(1);
+  await expect(app.chips().filter({ hasText: '[MASK]' })).toHaveClass(/special/);
+
+  await app.typeText('hello world '.repeat(300).trim());
+  await expect(page.getByTestId('tokens.truncated')).toHaveText(
+    "The text is longer than the model's 512 tokens: the last 90 tokens were dropped.",
+  );
+  await expect(page.getByTestId('tokens.count')).toHaveText('512');
+  await app.shot('truncated');
+});
+
+test('no main-thread task over 50 ms while a 128-token text runs', async ({ page }) => {
+  const app = new Playground(page);
+  await app.open({ model: TINY, backend: 'wasm' });
+  await app.waitReady();
+  // 126 one-piece words: [CLS] + 126 + [SEP] = 128 tokens.
+  const text = Array.from({ length: 126 }, (_, i) => ['hello', 'world', 'cat', 'dog'][i % 4]).join(' ');
+  await page.evaluate(() => {
+    const w = window as unknown as { longTasks: number[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe(
+      {
+        type: 'longtask',
+      },
+    );
+  });
+  for (let i = 0; i < 3; i++) {
+    await app.typeText(i % 2 ? text : `${text} end`);
+    await expect(page.getByTestId('tokens.count')).toHaveText(i % 2 ? '128' : '129');
+  }
+  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  console.log(`long tasks during three 128-token runs: ${JSON.stringify(longTasks)}`);
+  expect(longTasks.filter((d) => d > 50)).toEqual([]);
+});

@@ -1,0 +1,219 @@
+/**
+ * Wires the engine worker to the store, from outside React: loads models (following the default plan when
+ * nobody chose one), runs the text as it changes (debounced; the latest run wins), fetches the hidden states
+ * the selected layer needs, and keeps the URL and local storage in step with what is on screen.
+ */
+import type { BackendRequest, Dtype } from '../engine/types.ts';
+import { useStore, type ModelChoice } from '../state/store.ts';
+import type { EngineClient } from '../worker/client.ts';
+import { EngineFailure } from '../worker/client.ts';
+import type { ModelInfo, WireError } from '../worker/protocol.ts';
+import { choiceFromParam, defaultModelPlan, type DefaultPlan, type ManifestEntry } from './models.ts';
+import { loadSavedInput, readUrlState, saveInput, writeUrlState } from './persistence.ts';
+
+export const SAMPLE_TEXT = 'The quick brown fox jumps over the lazy dog.';
+const RUN_DELAY_MS = 250;
+
+export interface ControllerEnv {
+  location: Pick<Location, 'search' | 'pathname'>;
+  history?: Pick<History, 'replaceState'>;
+  storage?: Storage;
+  online: boolean;
+  manifest: () => Promise<ManifestEntry[]>;
+}
+
+const wire = (error: unknown): WireError =>
+  error instanceof EngineFailure ? error.wire : { code: 'internal', message: (error as Error).message };
+
+export class Controller {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private loadGeneration = 0;
+  private readyWaiters: { resolve(): void; reject(e: Error): void }[] = [];
+
+  constructor(
+    readonly client: EngineClient,
+    private readonly env: ControllerEnv,
+  ) {}
+
+  /** Reads the URL and saved input, loads the model, and starts following the store. */
+  async start(): Promise<void> {
+    const url = readUrlState(this.env.location.search);
+    const saved = loadSavedInput(this.env.storage);
+    useStore.setState({
+      text: url.text ?? saved?.text ?? SAMPLE_TEXT,
+      pair: url.pair ?? saved?.pair ?? '',
+      pairEnabled: url.pair !== undefined ? url.pair.length > 0 : (saved?.pairEnabled ?? false),
+      backendRequest: url.backend ?? 'auto',
+      dtype: url.dtype ?? 'fp32',
+      ...(url.layer !== undefined ? { layer: url.layer } : {}),
+    });
+    useStore.subscribe((state, prev) => {
+      if (state.text !== prev.text || state.pair !== prev.pair || state.pairEnabled !== prev.pairEnabled) {
+        saveInput(this.env.storage, { text: state.text, pair: state.pair, pairEnabled: state.pairEnabled });
+        this.scheduleRun();
+      }
+      if (state.layer !== prev.layer) void this.ensureLayer(state.layer);
+      this.syncUrl();
+    });
+    useStore.setState({ manifest: await this.env.manifest().catch(() => []) });
+    void this.refreshCache();
+    if (url.model) await this.load(choiceFromParam(url.model));
+    else await this.loadDefault();
+  }
+
+  /** Resolves when the current model is ready (at once if it is). */
+  ready(): Promise<void> {
+    if (useStore.getState().lifecycle === 'ready' || useStore.getState().lifecycle === 'running')
+      return Promise.resolve();
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+  }
+
+  async loadDefault(): Promise<void> {
+    const manifest = useStore.getState().manifest;
+    const plan: DefaultPlan = defaultModelPlan(manifest, this.env.online);
+    useStore.setState({ banner: plan.banner });
+    const ok = await this.load(plan.choice, { keepBanner: true });
+    if (!ok && plan.fallback) {
+      const reason = useStore.getState().error?.message ?? 'unknown error';
+      useStore.setState({ banner: plan.fallback.banner(reason) });
+      await this.load(plan.fallback.choice, { keepBanner: true });
+    }
+  }
+
+  /** Loads a model; resolves false (with the error in the store) when it fails. */
+  async load(
+    choice: ModelChoice,
+    options: { dtype?: Dtype; backend?: BackendRequest; keepBanner?: boolean } = {},
+  ): Promise<boolean> {
+    const generation = ++this.loadGeneration;
+    const dtype = options.dtype ?? useStore.getState().dtype;
+    const backendRequest = options.backend ?? useStore.getState().backendRequest;
+    // q8 files use DynamicQuantizeLinear/MatMulInteger, which have no WebGPU kernels.
+    const steered = dtype === 'q8' && backendRequest === 'auto';
+    useStore.setState({
+      choice,
+      dtype,
+      backendRequest,
+      lifecycle: 'loading',
+      progress: {},
+      error: undefined,
+      notice: undefined,
+      run: undefined,
+      hiddenStates: {},
+      runError: undefined,
+      ...(options.keepBanner ? {} : { banner: undefined }),
+    });
+    this.syncUrl();
+    try {
+      const info = await this.client.load({
+        model: choice.location,
+        backend: steered ? 'wasm' : backendRequest,
+        dtype,
+        onProgress: (file, loaded, total) => {
+          if (generation === this.loadGeneration)
+            useStore.setState((s) => ({ progress: { ...s.progress, [file]: { loaded, total } } }));
+        },
+        onWarming: () => generation === this.loadGeneration && useStore.setState({ lifecycle: 'warming' }),
+      });
+      if (generation !== this.loadGeneration) return false;
+      if (steered)
+        info.backend = {
+          ...info.backend,
+          requested: 'auto',
+          fallbackReason: 'q8 weights have no WebGPU kernels, so they run on WASM',
+        };
+      const layer = Math.min(useStore.getState().layer, info.layers);
+      useStore.setState({ info, backend: info.backend, lifecycle: 'ready', layer: layer || info.layers });
+      if (choice.location.kind === 'hub') void this.refreshCache();
+      this.readyWaiters.splice(0).forEach((w) => w.resolve());
+      await this.runNow();
+      return true;
+    } catch (error) {
+      if (generation !== this.loadGeneration) return false;
+      useStore.setState({ lifecycle: 'error', error: wire(error), info: undefined });
+      return false;
+    }
+  }
+
+  scheduleRun(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.runNow(), RUN_DELAY_MS);
+  }
+
+  /** Runs the current text now (the latest call wins). */
+  async runNow(): Promise<void> {
+    clearTimeout(this.timer);
+    const s = useStore.getState();
+    if (!s.info || s.lifecycle === 'loading' || s.lifecycle === 'warming') return;
+    useStore.setState({ lifecycle: 'running' });
+    try {
+      const run = await this.client.run(s.text, s.pairEnabled ? s.pair : undefined, {
+        layers: [useStore.getState().layer],
+        attentions: false,
+        lane: 'view',
+      });
+      if (!run) return; // superseded by a newer run
+      const { hiddenStates, ...rest } = run;
+      const tokens = run.tokens.length;
+      useStore.setState((state) => ({
+        run: rest,
+        hiddenStates,
+        backend: run.backend,
+        runError: undefined,
+        lifecycle: 'ready',
+        selectedToken: Math.min(state.selectedToken, tokens - 1),
+      }));
+      // The layer may have changed while this run was in flight.
+      await this.ensureLayer(useStore.getState().layer);
+    } catch (error) {
+      useStore.setState({ lifecycle: 'error', runError: wire(error) });
+    }
+  }
+
+  /** The worker moved the model to WASM (the GPU was lost): say so and run again. */
+  backendChanged(info: ModelInfo, notice: string): void {
+    useStore.setState({ info, backend: info.backend, notice });
+    void this.runNow();
+  }
+
+  /** The worker died and was restarted (the client retries what it was doing). */
+  restarted(): void {
+    useStore.setState({
+      notice: 'The engine stopped unexpectedly and was restarted; your text is unchanged.',
+    });
+  }
+
+  async refreshCache(): Promise<void> {
+    const cache = await this.client.cacheUsage().catch(() => undefined);
+    if (cache) useStore.setState({ cache });
+  }
+
+  async clearCache(): Promise<void> {
+    await this.client.clearCache();
+    await this.refreshCache();
+  }
+
+  /** Fetches the selected layer's hidden states for the current run if the page does not hold them. */
+  private async ensureLayer(layer: number): Promise<void> {
+    const { run, hiddenStates } = useStore.getState();
+    if (!run || hiddenStates[layer]) return;
+    const fetched = await this.client.layers(run.runId, [layer]).catch(() => null);
+    if (fetched && useStore.getState().run?.runId === run.runId)
+      useStore.setState((s) => ({ hiddenStates: { ...s.hiddenStates, ...fetched } }));
+  }
+
+  private syncUrl(): void {
+    if (!this.env.history) return;
+    const s = useStore.getState();
+    const query = writeUrlState({
+      model: s.choice?.param,
+      backend: s.backendRequest,
+      dtype: s.dtype,
+      text: s.text,
+      pair: s.pairEnabled ? s.pair : undefined,
+      layer: s.info ? s.layer : undefined,
+    });
+    if (query !== this.env.location.search)
+      this.env.history.replaceState(null, '', `${this.env.location.pathname}${query}`);
+  }
+}

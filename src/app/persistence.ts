@@ -1,0 +1,78 @@
+/**
+ * What survives a reload and what a link carries: the text lives in local storage and in the URL
+ * (`?model=…&backend=…&dtype=…&text=…&pair=…&layer=…`), so a copied link reproduces the view.
+ */
+import type { BackendRequest, Dtype } from '../engine/types.ts';
+
+export interface UrlState {
+  model?: string;
+  backend?: BackendRequest;
+  dtype?: Dtype;
+  text?: string;
+  pair?: string;
+  layer?: number;
+}
+
+const BACKENDS: BackendRequest[] = ['auto', 'webgpu', 'wasm'];
+const DTYPES: Dtype[] = ['fp32', 'fp16', 'q8'];
+
+export function readUrlState(search: string): UrlState {
+  const p = new URLSearchParams(search);
+  const state: UrlState = {};
+  const model = p.get('model');
+  if (model) state.model = model;
+  const backend = p.get('backend') as BackendRequest | null;
+  if (backend && BACKENDS.includes(backend)) state.backend = backend;
+  const dtype = p.get('dtype') as Dtype | null;
+  if (dtype && DTYPES.includes(dtype)) state.dtype = dtype;
+  if (p.has('text')) state.text = p.get('text')!;
+  if (p.has('pair')) state.pair = p.get('pair')!;
+  const layer = Number(p.get('layer'));
+  if (p.has('layer') && Number.isInteger(layer) && layer >= 0) state.layer = layer;
+  return state;
+}
+
+/** The query string for a state; defaults are left out to keep links short. */
+export function writeUrlState(state: UrlState): string {
+  const p = new URLSearchParams();
+  if (state.model) p.set('model', state.model);
+  if (state.backend && state.backend !== 'auto') p.set('backend', state.backend);
+  if (state.dtype && state.dtype !== 'fp32') p.set('dtype', state.dtype);
+  if (state.text) p.set('text', state.text);
+  if (state.pair) p.set('pair', state.pair);
+  if (state.layer !== undefined) p.set('layer', String(state.layer));
+  const query = p.toString();
+  return query ? `?${query}` : '';
+}
+
+export interface SavedInput {
+  text: string;
+  pair: string;
+  pairEnabled: boolean;
+}
+
+export const STORAGE_KEY = 'albert-playground:input:v1';
+
+export function loadSavedInput(storage: Storage | undefined): SavedInput | undefined {
+  try {
+    const raw = storage?.getItem(STORAGE_KEY);
+    if (!raw) return undefined;
+    const value = JSON.parse(raw) as Partial<SavedInput>;
+    if (typeof value.text !== 'string') return undefined;
+    return {
+      text: value.text,
+      pair: typeof value.pair === 'string' ? value.pair : '',
+      pairEnabled: value.pairEnabled === true,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveInput(storage: Storage | undefined, input: SavedInput): void {
+  try {
+    storage?.setItem(STORAGE_KEY, JSON.stringify(input));
+  } catch {
+    // Storage full or disabled: the URL still carries the text.
+  }
+}

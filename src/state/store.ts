@@ -1,0 +1,106 @@
+/**
+ * The app's one zustand store, built from slices; actions sit beside their state. The engine controller
+ * writes into it from outside React; components read narrow selectors.
+ */
+import { create } from 'zustand';
+import type { BackendInfo, BackendRequest, Dtype, FloatTensor } from '../engine/types.ts';
+import type { CacheUsage } from '../worker/cachedSource.ts';
+import type { ManifestEntry } from '../app/models.ts';
+import type { ModelInfo, ModelLocation, RunView, WireError } from '../worker/protocol.ts';
+
+/** idle → loading (progress per file) → warming → ready → running → ready | error */
+export type Lifecycle = 'idle' | 'loading' | 'warming' | 'ready' | 'running' | 'error';
+
+/** What the user picked (or the default picked for them), and how to say it. */
+export interface ModelChoice {
+  location: ModelLocation;
+  /** The `model` URL parameter that reproduces it (absent for files picked from disk). */
+  param?: string;
+  label: string;
+}
+
+export interface ModelSlice {
+  /** Model folders served with the site. */
+  manifest: ManifestEntry[];
+  choice?: ModelChoice;
+  dtype: Dtype;
+  backendRequest: BackendRequest;
+  lifecycle: Lifecycle;
+  progress: Record<string, { loaded: number; total?: number }>;
+  info?: ModelInfo;
+  /** Which model is in use when nobody chose one, and why. */
+  banner?: string;
+  /** Something that happened to the backend (a lost GPU). */
+  notice?: string;
+  error?: WireError;
+  cache?: CacheUsage;
+}
+
+export interface InputSlice {
+  text: string;
+  pair: string;
+  pairEnabled: boolean;
+  setText(text: string): void;
+  setPair(pair: string): void;
+  setPairEnabled(on: boolean): void;
+}
+
+export interface RunSlice {
+  run?: Omit<RunView, 'hiddenStates' | 'attentions'>;
+  /** Hidden states fetched for the current run, by layer. */
+  hiddenStates: Record<number, FloatTensor>;
+  runError?: WireError;
+  backend?: BackendInfo;
+}
+
+export interface ViewSlice {
+  layer: number;
+  selectedToken: number;
+  hoveredToken: number | null;
+  setLayer(layer: number): void;
+  selectToken(index: number): void;
+  hoverToken(index: number | null): void;
+}
+
+export type AppState = ModelSlice & InputSlice & RunSlice & ViewSlice;
+
+export const initialState = {
+  dtype: 'fp32' as Dtype,
+  backendRequest: 'auto' as BackendRequest,
+  lifecycle: 'idle' as Lifecycle,
+  progress: {},
+  manifest: [] as ManifestEntry[],
+  text: '',
+  pair: '',
+  pairEnabled: false,
+  hiddenStates: {},
+  layer: 0,
+  selectedToken: 0,
+  hoveredToken: null,
+};
+
+export const useStore = create<AppState>()((set) => ({
+  ...initialState,
+  setText: (text) => set({ text }),
+  setPair: (pair) => set({ pair }),
+  setPairEnabled: (pairEnabled) => set({ pairEnabled }),
+  setLayer: (layer) => set({ layer }),
+  selectToken: (selectedToken) => set({ selectedToken }),
+  hoverToken: (hoveredToken) => set({ hoveredToken }),
+}));
+
+/** Back to a fresh store (tests). */
+export function resetStore(): void {
+  useStore.setState({
+    ...initialState,
+    choice: undefined,
+    info: undefined,
+    run: undefined,
+    error: undefined,
+    banner: undefined,
+    notice: undefined,
+    runError: undefined,
+    cache: undefined,
+    backend: undefined,
+  });
+}

@@ -1,0 +1,24 @@
+/** The playground page. */
+import { Messages } from './Messages.tsx';
+import { ModelPanel } from './ModelPanel.tsx';
+import { StatusBadge } from './StatusBadge.tsx';
+import { TextPanel } from './TextPanel.tsx';
+import { TokenChips } from './TokenChips.tsx';
+import { LayerControl, VectorPanel } from './VectorPanel.tsx';
+
+export function App() {
+  return (
+    <main className="app">
+      <header>
+        <h1>ALBERT Playground</h1>
+        <StatusBadge />
+      </header>
+      <Messages />
+      <ModelPanel />
+      <TextPanel />
+      <TokenChips />
+      <LayerControl />
+      <VectorPanel />
+    </main>
+  );
+}

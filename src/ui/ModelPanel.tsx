@@ -1,0 +1,180 @@
+/**
+ * Where the model comes from: a folder served with the site, a Hugging Face hub id (or any folder URL), or a
+ * folder on this computer (picker or drag and drop); which ONNX file (dtype) and which backend. Shows per-file
+ * download progress and the browser cache of hub models.
+ */
+import { useState, type DragEvent } from 'react';
+import type { BackendRequest, Dtype } from '../engine/types.ts';
+import { choiceFromParam } from '../app/models.ts';
+import { useStore } from '../state/store.ts';
+import { useController } from './controllerContext.ts';
+import { folderFromDrop, folderFromInput, type PickedFolder } from './folderDrop.ts';
+import { formatBytes } from './format.ts';
+
+const DTYPES: Dtype[] = ['fp32', 'fp16', 'q8'];
+const BACKENDS: BackendRequest[] = ['auto', 'webgpu', 'wasm'];
+
+function Progress() {
+  const progress = useStore((s) => s.progress);
+  const lifecycle = useStore((s) => s.lifecycle);
+  if (lifecycle !== 'loading' && lifecycle !== 'warming') return null;
+  return (
+    <ul className="progress" data-testid="model.progress">
+      {Object.entries(progress).map(([file, p]) => (
+        <li key={file}>
+          <span>{file}</span>
+          <progress max={p.total ?? 1} value={p.total ? p.loaded : undefined} />
+          <span>
+            {formatBytes(p.loaded)}
+            {p.total ? ` / ${formatBytes(p.total)}` : ''}
+          </span>
+        </li>
+      ))}
+      {lifecycle === 'warming' && <li>warming up (first run compiles the kernels)…</li>}
+    </ul>
+  );
+}
+
+function CacheControl() {
+  const controller = useController();
+  const cache = useStore((s) => s.cache);
+  return (
+    <div className="cache" data-testid="model.cache">
+      <span data-testid="model.cache-usage">
+        Hub models cached in this browser:{' '}
+        {cache
+          ? `${formatBytes(cache.totalBytes)} in ${cache.models.length} model${cache.models.length === 1 ? '' : 's'}`
+          : '…'}
+      </span>
+      <button type="button" onClick={() => void controller.refreshCache()}>
+        Refresh
+      </button>
+      <button
+        type="button"
+        data-testid="model.cache-clear"
+        onClick={() => void controller.clearCache()}
+        disabled={!cache?.totalBytes}
+      >
+        Clear cache
+      </button>
+    </div>
+  );
+}
+
+export function ModelPanel() {
+  const controller = useController();
+  const manifest = useStore((s) => s.manifest);
+  const choice = useStore((s) => s.choice);
+  const dtype = useStore((s) => s.dtype);
+  const backendRequest = useStore((s) => s.backendRequest);
+  const [hubId, setHubId] = useState('');
+  const [dragging, setDragging] = useState(false);
+  const siteEntry = manifest.find((m) => m.path === choice?.param);
+  const dtypes = siteEntry ? siteEntry.dtypes : DTYPES;
+
+  const loadFolder = (folder: PickedFolder | undefined) => {
+    if (folder)
+      void controller.load({
+        location: { kind: 'files', ...folder },
+        label: `folder "${folder.name}" from this computer`,
+      });
+  };
+  const onDrop = async (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    loadFolder(await folderFromDrop(event.dataTransfer));
+  };
+
+  return (
+    <section
+      className={`model-panel${dragging ? ' dragging' : ''}`}
+      data-testid="model.panel"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => void onDrop(e)}
+    >
+      <div className="row">
+        <label>
+          Model{' '}
+          <select
+            data-testid="model.site"
+            value={siteEntry?.path ?? ''}
+            onChange={(e) => e.target.value && void controller.load(choiceFromParam(e.target.value))}
+          >
+            {!siteEntry && <option value="">{choice?.label ?? 'choose…'}</option>}
+            {manifest.map((m) => (
+              <option key={m.path} value={m.path}>
+                {m.name} ({m.layers} layers, {m.hiddenSize}-d{m.randomWeights ? ', random weights' : ''})
+              </option>
+            ))}
+          </select>
+        </label>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (hubId.trim()) void controller.load(choiceFromParam(hubId));
+          }}
+        >
+          <input
+            data-testid="model.hub-id"
+            placeholder="Xenova/albert-base-v2 or https://…/folder/"
+            value={hubId}
+            onChange={(e) => setHubId(e.target.value)}
+            aria-label="Hugging Face hub id or folder URL"
+          />
+          <button type="submit" data-testid="model.hub-load">
+            Load
+          </button>
+        </form>
+        <label className="folder">
+          Folder on this computer…
+          <input
+            type="file"
+            data-testid="model.folder"
+            webkitdirectory=""
+            multiple
+            onChange={(e) => loadFolder(folderFromInput(e.target.files))}
+          />
+        </label>
+      </div>
+      <div className="row">
+        <label>
+          Weights{' '}
+          <select
+            data-testid="model.dtype"
+            value={dtype}
+            onChange={(e) => choice && void controller.load(choice, { dtype: e.target.value as Dtype })}
+          >
+            {dtypes.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Backend{' '}
+          <select
+            data-testid="model.backend"
+            value={backendRequest}
+            onChange={(e) =>
+              choice && void controller.load(choice, { backend: e.target.value as BackendRequest })
+            }
+          >
+            {BACKENDS.map((b) => (
+              <option key={b} value={b}>
+                {b === 'auto' ? 'automatic' : b === 'webgpu' ? 'WebGPU' : 'WASM'}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="hint">Drop a model folder anywhere here.</span>
+      </div>
+      <Progress />
+      <CacheControl />
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * Hub downloads kept in the browser's Cache API, so a second visit loads offline. Entries are keyed by the
+ * file's URL; the cache can be measured and cleared from the UI.
+ */
+import type { ModelSource } from '../engine/modelSource.ts';
+
+export const MODEL_CACHE = 'albert-playground-models-v1';
+
+export interface CacheUsage {
+  /** Bytes held per model folder URL. */
+  models: { url: string; bytes: number; files: number }[];
+  totalBytes: number;
+  /** The origin's quota and use as the browser estimates them. */
+  quota?: number;
+  usage?: number;
+}
+
+export function cachedSource(inner: ModelSource, caches: CacheStorage): ModelSource {
+  return {
+    id: inner.id,
+    async read(path, onProgress) {
+      const url = inner.id + path;
+      const cache = await caches.open(MODEL_CACHE);
+      const hit = await cache.match(url);
+      if (hit) {
+        const bytes = new Uint8Array(await hit.arrayBuffer());
+        onProgress?.({ file: path, loaded: bytes.byteLength, total: bytes.byteLength });
+        return bytes;
+      }
+      const bytes = await inner.read(path, onProgress);
+      // A failed put (quota) must not fail the load: the model simply is not cached.
+      await cache
+        .put(
+          url,
+          new Response(bytes as Uint8Array<ArrayBuffer>, {
+            headers: { 'Content-Length': String(bytes.byteLength) },
+          }),
+        )
+        .catch(() => undefined);
+      return bytes;
+    },
+  };
+}
+
+export async function cacheUsage(caches: CacheStorage, storage?: StorageManager): Promise<CacheUsage> {
+  const cache = await caches.open(MODEL_CACHE);
+  const byModel = new Map<string, { bytes: number; files: number }>();
+  for (const request of await cache.keys()) {
+    const response = await cache.match(request);
+    const bytes = Number(response?.headers.get('Content-Length') ?? 0);
+    const model = request.url.replace(/\/resolve\/[^/]+\/.*$/, '/');
+    const entry = byModel.get(model) ?? { bytes: 0, files: 0 };
+    entry.bytes += bytes;
+    entry.files += 1;
+    byModel.set(model, entry);
+  }
+  const models = [...byModel].map(([url, e]) => ({ url, ...e }));
+  const estimate = await storage?.estimate().catch(() => undefined);
+  return {
+    models,
+    totalBytes: models.reduce((sum, m) => sum + m.bytes, 0),
+    quota: estimate?.quota,
+    usage: estimate?.usage,
+  };
+}
+
+export async function clearCache(caches: CacheStorage): Promise<void> {
+  await caches.delete(MODEL_CACHE);
+}

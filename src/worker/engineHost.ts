@@ -1,0 +1,184 @@
+/**
+ * The engine as the worker holds it: loads a model (with one warm-up run before it calls itself ready), keeps
+ * the latest run so views can fetch more layers without recomputing, and moves to WASM when the WebGPU
+ * device is lost or fails, telling the page why. Knows nothing about messages.
+ */
+import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
+import type { HostEnvironment } from '../engine/backend.ts';
+import { blobSource } from '../engine/blobSource.ts';
+import { EngineError, messageOf } from '../engine/errors.ts';
+import type { FileProgress, ModelSource } from '../engine/modelSource.ts';
+import { hubBaseUrl, urlSource } from '../engine/modelSource.ts';
+import type { OrtModule } from '../engine/session.ts';
+import type { FloatTensor } from '../engine/types.ts';
+import { cachedSource } from './cachedSource.ts';
+import type { ModelInfo, ModelLocation, RunView, RunWant, WorkerRequest } from './protocol.ts';
+
+export interface HostOptions {
+  ort: () => Promise<OrtModule>;
+  host: () => HostEnvironment;
+  /** Resolves site paths such as `/models/x/` against the page. */
+  baseUrl: string;
+  /** The browser's Cache API, for hub downloads. */
+  caches?: CacheStorage;
+  /** Overrides where files come from (tests read folders from disk). */
+  source?: (location: ModelLocation) => ModelSource;
+  /** Called when the backend changed under a loaded model. */
+  onBackendChanged?: (info: ModelInfo, notice: string) => void;
+}
+
+type LoadRequest = Extract<WorkerRequest, { type: 'load' }>;
+
+const WARM_UP_TEXT = 'Hello world.';
+
+export class EngineHost {
+  private engine: AlbertEngine | undefined;
+  private loadRequest: LoadRequest | undefined;
+  private lastRun: { id: number; run: AlbertRun } | undefined;
+  private ort: OrtModule | undefined;
+
+  constructor(private readonly options: HostOptions) {}
+
+  private sourceFor(location: ModelLocation): ModelSource {
+    const override = this.options.source?.(location);
+    if (override) return override;
+    if (location.kind === 'files') return blobSource(location.name, location.files);
+    if (location.kind === 'hub') {
+      const source = urlSource(hubBaseUrl(location.repo, location.endpoint));
+      return this.options.caches ? cachedSource(source, this.options.caches) : source;
+    }
+    return urlSource(new URL(location.url, this.options.baseUrl).href);
+  }
+
+  async load(
+    request: LoadRequest,
+    onProgress: (p: FileProgress) => void,
+    onWarming: () => void,
+  ): Promise<ModelInfo> {
+    const previous = this.engine;
+    this.engine = undefined;
+    this.lastRun = undefined;
+    await previous?.dispose();
+    this.ort ??= await this.options.ort();
+    const engine = await AlbertEngine.load({
+      source: this.sourceFor(request.model),
+      ort: this.ort,
+      host: this.options.host(),
+      backend: request.backend,
+      dtype: request.dtype,
+      modelFile: request.modelFile,
+      onProgress,
+    });
+    onWarming();
+    // The first run compiles kernels (WebGPU shaders, WASM code paths): pay for it before "ready".
+    await engine.run(WARM_UP_TEXT, undefined, { attentions: false, attentionScores: false });
+    this.engine = engine;
+    this.loadRequest = request;
+    if (engine.backend.name === 'webgpu') void this.watchDevice(engine);
+    return this.info(engine);
+  }
+
+  async run(id: number, text: string, pair: string | undefined, want: RunWant): Promise<RunView> {
+    const engine = this.requireEngine();
+    let run: AlbertRun;
+    try {
+      run = await engine.run(text, pair, { attentions: want.attentions, attentionScores: want.attentions });
+    } catch (error) {
+      if (engine.backend.name !== 'webgpu') throw error;
+      await this.fallBackToWasm(`WebGPU failed while running (${messageOf(error)})`);
+      return this.run(id, text, pair, want);
+    }
+    if (want.lane === 'view') this.lastRun = { id, run };
+    const layers = want.layers === 'all' ? run.hiddenStates.map((_, i) => i) : want.layers;
+    const view: RunView = {
+      runId: id,
+      text,
+      pair,
+      tokens: run.tokens,
+      ids: run.ids,
+      tokenTypeIds: run.tokenTypeIds,
+      offsets: run.offsets,
+      special: run.special,
+      truncated: run.truncated,
+      droppedTokens: run.droppedTokens,
+      // The worker keeps view runs for later layer requests, so it sends copies (which then move, not clone).
+      hiddenStates: pick(run.hiddenStates, layers, want.lane === 'view'),
+      backend: run.backend,
+      timings: run.timings,
+    };
+    if (want.attentions) view.attentions = run.attentions;
+    return view;
+  }
+
+  /** More hidden states of the latest view run, or undefined when that run is gone. */
+  layers(runId: number, layers: number[]): Record<number, FloatTensor> | undefined {
+    if (this.lastRun?.id !== runId) return undefined;
+    return pick(this.lastRun.run.hiddenStates, layers, true);
+  }
+
+  /** Test hook: destroys the WebGPU device as a driver reset would. */
+  async loseDevice(): Promise<void> {
+    if (this.engine?.backend.name !== 'webgpu' || !this.ort)
+      throw new EngineError('input', 'not running on WebGPU');
+    (await this.ort.env.webgpu.device).destroy();
+  }
+
+  private requireEngine(): AlbertEngine {
+    if (!this.engine) throw new EngineError('input', 'no model is loaded yet');
+    return this.engine;
+  }
+
+  private async watchDevice(engine: AlbertEngine): Promise<void> {
+    const device = await this.ort!.env.webgpu.device;
+    const info = await device.lost;
+    if (this.engine !== engine) return;
+    await this.fallBackToWasm(`the GPU device was lost (${info.message || info.reason})`);
+  }
+
+  private async fallBackToWasm(reason: string): Promise<void> {
+    const request = this.loadRequest!;
+    const engine = this.engine;
+    this.engine = undefined;
+    await engine?.dispose().catch(() => undefined);
+    const info = await this.load(
+      { ...request, backend: 'wasm' },
+      () => undefined,
+      () => undefined,
+    );
+    info.backend = { ...info.backend, fallbackReason: reason };
+    this.engine!.backend.fallbackReason = reason;
+    this.options.onBackendChanged?.(info, `${reason}: now running on WASM`);
+  }
+
+  private info(engine: AlbertEngine): ModelInfo {
+    const c = engine.config;
+    return {
+      model:
+        this.loadRequest?.model.kind === 'files'
+          ? `local folder "${this.loadRequest.model.name}"`
+          : engine.sourceId,
+      modelFile: engine.modelFile,
+      layers: c.num_hidden_layers,
+      heads: c.num_attention_heads,
+      hiddenSize: c.hidden_size,
+      embeddingSize: c.embedding_size,
+      vocabSize: c.vocab_size,
+      maxLength: engine.tokenizer.maxLength,
+      hasLogits: engine.prepared.outputs.logits !== undefined,
+      randomWeights: c.albert_playground_random_weights,
+      computeType: engine.prepared.computeType,
+      quantized: engine.prepared.quantized,
+      backend: engine.backend,
+      timings: engine.loadTimings,
+    };
+  }
+}
+
+function pick(tensors: FloatTensor[], layers: number[], copy: boolean): Record<number, FloatTensor> {
+  const out: Record<number, FloatTensor> = {};
+  for (const i of layers) {
+    const t = tensors[i];
+    if (t) out[i] = copy ? { data: t.data.slice(), dims: t.dims } : t;
+  }
+  return out;
+}
