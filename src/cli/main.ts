@@ -67,11 +67,7 @@ async function main(argv: string[]): Promise<void> {
   if (engine.backend.fallbackReason)
     log(`running on ${engine.backend.name}: ${engine.backend.fallbackReason}`);
   const layers = selectedLayers(options.layers, engine.config.num_hidden_layers);
-  const run = await engine.run(text, options.pair, {
-    hiddenStates: true,
-    attentions: options.attentions,
-    attentionScores: false,
-  });
+  const run = await engine.run(text, options.pair, { attentions: options.attentions });
   if (run.truncated)
     log(`input truncated to ${engine.tokenizer.maxLength} tokens: ${run.droppedTokens} dropped`);
 

@@ -57,7 +57,7 @@ describe.each(TINY_ONNX_FILES)('engine on %s', (file) => {
   afterAll(() => engine.dispose());
 
   it.each(CASES)('matches the float64 reference for %j / %j', async (text, pair) => {
-    const run: AlbertRun = await engine.run(text, pair, { logits: true });
+    const run: AlbertRun = await engine.run(text, pair, { attentionScores: true, logits: true });
     const L = config.num_hidden_layers!;
     const n = run.ids.length;
     expect(run.hiddenStates).toHaveLength(L + 1);
@@ -107,7 +107,10 @@ describe('engine outputs', () => {
     const a = await AlbertEngine.load({ source, ...runtime, backend: 'wasm' });
     const b = await AlbertEngine.load({ source, ...runtime, backend: 'wasm' });
     expect(b.prepared).toBe(a.prepared);
-    const run = await a.run('hello world', undefined, { attentions: false, attentionScores: false });
+    const defaults = await a.run('hello world');
+    expect(defaults.attentions).toHaveLength(3);
+    expect(defaults.attentionScores).toEqual([]);
+    const run = await a.run('hello world', undefined, { attentions: false });
     expect(run.hiddenStates).toHaveLength(4);
     expect(run.attentions).toEqual([]);
     expect(run.attentionScores).toEqual([]);

@@ -71,7 +71,7 @@ export class EngineHost {
     });
     onWarming();
     // The first run compiles kernels (WebGPU shaders, WASM code paths): pay for it before "ready".
-    await engine.run(WARM_UP_TEXT, undefined, { attentions: false, attentionScores: false });
+    await engine.run(WARM_UP_TEXT, undefined, { attentions: false });
     this.engine = engine;
     this.loadRequest = request;
     if (engine.backend.name === 'webgpu') void this.watchDevice(engine);
@@ -82,7 +82,7 @@ export class EngineHost {
     const engine = this.requireEngine();
     let run: AlbertRun;
     try {
-      run = await engine.run(text, pair, { attentions: want.attentions, attentionScores: want.attentions });
+      run = await engine.run(text, pair, { attentions: want.attentions });
     } catch (error) {
       if (engine.backend.name !== 'webgpu') throw error;
       await this.fallBackToWasm(`WebGPU failed while running (${messageOf(error)})`);
