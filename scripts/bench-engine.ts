@@ -248,9 +248,7 @@ const cells = rows.map((r) => [
 const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
 const line = (c: string[]) =>
   c.map((s, i) => (i < 1 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ');
-console.log(
-  'ALBERT engine (every hidden state, attention map and score) vs raw session.run; base shape, batch 1',
-);
+console.log('ALBERT engine (every hidden state and attention map) vs raw session.run; base shape, batch 1');
 console.log(line(header));
 for (const c of cells) console.log(line(c));
 console.log(

@@ -56,6 +56,17 @@ function prepareOnce(key: string, bytes: Uint8Array, layers: number, file: strin
   return prepared;
 }
 
+/** A failed run as the user should read it; running out of memory gets advice. */
+function runFailure(error: unknown, file: string, backend: string, tokens: number): EngineError {
+  const detail = messageOf(error);
+  if (error instanceof RangeError || /out of memory|memory allocation|bad_alloc|OOM/i.test(detail))
+    return new EngineError(
+      'backend',
+      `ran out of memory running ${tokens} tokens through ${file} on ${backend}: try a shorter text or q8 weights (${detail})`,
+    );
+  return new EngineError('backend', `running ${file} on ${backend} failed: ${detail}`);
+}
+
 export class AlbertEngine {
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -145,10 +156,7 @@ export class AlbertEngine {
     try {
       results = await this.session.run(feeds, fetches);
     } catch (error) {
-      throw new EngineError(
-        'backend',
-        `running ${this.modelFile} on ${this.backend.name} failed: ${messageOf(error)}`,
-      );
+      throw runFailure(error, this.modelFile, this.backend.name, n);
     }
     const t2 = performance.now();
     // Batch is 1: drop the leading dimension, keep the data as it came (no copy).

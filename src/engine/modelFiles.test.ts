@@ -118,7 +118,7 @@ describe('URL sources', () => {
     const error = await failure(loadModelFiles(urlSource('https://example.test/m/', offline)));
     expect(error.code).toBe('network');
     expect(error.message).toBe(
-      'could not download config.json from https://example.test/m/config.json: fetch failed',
+      'could not download config.json from https://example.test/m/config.json: fetch failed (no network, or the server refused the request)',
     );
   });
 

@@ -71,7 +71,11 @@ export function urlSource(base: string, fetchImpl: typeof fetch = fetch): ModelS
       try {
         response = await fetchImpl(url);
       } catch (error) {
-        throw new EngineError('network', `could not download ${path} from ${url}: ${messageOf(error)}`, path);
+        throw new EngineError(
+          'network',
+          `could not download ${path} from ${url}: ${messageOf(error)} (no network, or the server refused the request)`,
+          path,
+        );
       }
       if (response.status === 404)
         throw new EngineError('missing-file', `${path} not found at ${url} (HTTP 404)`, path);

@@ -57,8 +57,14 @@ export function LayerControl() {
   );
 }
 
+const stages = (timings: Record<string, number>) =>
+  Object.entries(timings)
+    .map(([stage, ms]) => `${stage.replace(/Ms$/, '')} ${formatMs(ms)}`)
+    .join(', ');
+
 export function VectorPanel() {
   const run = useStore((s) => s.run);
+  const loadTimings = useStore((s) => s.info?.timings);
   const layer = useStore((s) => s.layer);
   const selected = useStore((s) => s.selectedToken);
   const hidden = useStore((s) => s.hiddenStates[s.layer]);
@@ -98,9 +104,8 @@ export function VectorPanel() {
         <p>fetching layer {layer}…</p>
       )}
       <p className="timings" data-testid="timings">
-        {Object.entries(run.timings)
-          .map(([stage, ms]) => `${stage.replace(/Ms$/, '')} ${formatMs(ms)}`)
-          .join(' · ')}
+        Run: {stages(run.timings)}
+        {loadTimings && <> · model load: {stages(loadTimings)}</>}
       </p>
     </section>
   );

@@ -1,0 +1,165 @@
+/**
+ * The controller against a fake engine client: the default model order with its banners, the lifecycle,
+ * runs that follow the text, layer fetches, and the URL and storage kept in step.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FloatTensor } from '../engine/types.ts';
+import { resetStore, useStore } from '../state/store.ts';
+import type { EngineClient } from '../worker/client.ts';
+import { EngineFailure } from '../worker/client.ts';
+import type { ModelInfo, ModelLocation, RunView, RunWant } from '../worker/protocol.ts';
+import { Controller, type ControllerEnv } from './controller.ts';
+
+const INFO: ModelInfo = {
+  model: '/models/albert-tiny-random/',
+  modelFile: 'onnx/model.onnx',
+  layers: 3,
+  heads: 4,
+  hiddenSize: 2,
+  embeddingSize: 2,
+  vocabSize: 10,
+  maxLength: 512,
+  hasLogits: false,
+  randomWeights: true,
+  computeType: 'float32',
+  quantized: false,
+  backend: { name: 'wasm', requested: 'auto', threads: 2 },
+  timings: {},
+};
+
+const tensor = (layer: number, tokens: number): FloatTensor => ({
+  data: Float32Array.from({ length: tokens * 2 }, (_, i) => layer * 100 + i),
+  dims: [tokens, 2],
+});
+
+/** Records what it is asked; fails loads of the locations listed in `failing`. */
+function fakeClient(failing: string[] = []) {
+  const calls: string[] = [];
+  let runId = 0;
+  const client = {
+    async load({
+      model,
+      onProgress,
+      onWarming,
+    }: {
+      model: ModelLocation;
+      onProgress?: (f: string, l: number, t?: number) => void;
+      onWarming?: () => void;
+    }) {
+      const where = model.kind === 'hub' ? model.repo : model.kind === 'url' ? model.url : model.name;
+      calls.push(`load ${where}`);
+      if (failing.includes(where))
+        throw new EngineFailure({ code: 'network', message: `cannot reach ${where}` });
+      onProgress?.('config.json', 10, 10);
+      onWarming?.();
+      return INFO;
+    },
+    async run(text: string, pair: string | undefined, want: RunWant): Promise<RunView> {
+      calls.push(`run ${JSON.stringify(text)} ${JSON.stringify(want.layers)}`);
+      const tokens = text.split(' ').length + 2;
+      const layers = want.layers === 'all' ? [0, 1, 2, 3] : want.layers;
+      return {
+        runId: ++runId,
+        text,
+        pair,
+        tokens: Array.from({ length: tokens }, (_, i) => `t${i}`),
+        ids: Array.from({ length: tokens }, (_, i) => i),
+        tokenTypeIds: Array.from({ length: tokens }, () => 0),
+        offsets: Array.from({ length: tokens }, () => null),
+        special: Array.from({ length: tokens }, () => false),
+        truncated: false,
+        droppedTokens: 0,
+        hiddenStates: Object.fromEntries(layers.map((l) => [l, tensor(l, tokens)])),
+        backend: INFO.backend,
+        timings: { totalMs: 1 },
+      };
+    },
+    async layers(id: number, layers: number[]) {
+      calls.push(`layers ${id} ${JSON.stringify(layers)}`);
+      return Object.fromEntries(layers.map((l) => [l, tensor(l, 4)]));
+    },
+    cacheUsage: async () => ({ models: [], totalBytes: 0 }),
+    clearCache: async () => undefined,
+    debug: async () => undefined,
+  };
+  return { client: client as unknown as EngineClient, calls };
+}
+
+function env(search: string, manifest: string[] = ['albert-tiny-random'], online = true) {
+  const replaced: string[] = [];
+  const location = { search, pathname: '/' };
+  const e: ControllerEnv = {
+    location,
+    history: {
+      replaceState: (_data, _unused, url) => {
+        replaced.push(String(url));
+        location.search = String(url).slice(1);
+      },
+    },
+    online,
+    manifest: async () =>
+      manifest.map((name) => ({
+        name,
+        path: `/models/${name}/`,
+        dtypes: ['fp32'],
+        layers: 3,
+        hiddenSize: 2,
+        randomWeights: true,
+      })),
+  };
+  return { env: e, replaced };
+}
+
+beforeEach(() => resetStore());
+
+describe('Controller', () => {
+  it('with no model in the URL tries the hub, then falls back to the bundled model with a banner', async () => {
+    const { client, calls } = fakeClient(['Xenova/albert-base-v2']);
+    await new Controller(client, env('').env).start();
+    expect(calls.slice(0, 2)).toEqual(['load Xenova/albert-base-v2', 'load /models/albert-tiny-random/']);
+    const s = useStore.getState();
+    expect(s.banner).toMatch(
+      /^Could not load Xenova\/albert-base-v2 from the hub \(cannot reach Xenova\/albert-base-v2\)/,
+    );
+    expect(s.lifecycle).toBe('ready');
+    expect(s.info?.layers).toBe(3);
+    expect(s.layer).toBe(3);
+    expect(s.run?.text).toBe('The quick brown fox jumps over the lazy dog.');
+  });
+
+  it('loads the model and text from the URL, and shows the error when the model fails', async () => {
+    const { client, calls } = fakeClient(['/models/nope/']);
+    await new Controller(client, env('?model=/models/nope/&text=kept').env).start();
+    const s = useStore.getState();
+    expect(calls).toEqual(['load /models/nope/']);
+    expect(s.lifecycle).toBe('error');
+    expect(s.error).toEqual({ code: 'network', message: 'cannot reach /models/nope/' });
+    expect(s.text).toBe('kept');
+  });
+
+  it('runs the text as it changes (debounced), fetches other layers, and keeps the URL in step', async () => {
+    vi.useFakeTimers();
+    const { client, calls } = fakeClient();
+    const { env: e, replaced } = env('?model=/models/albert-tiny-random/&text=a');
+    await new Controller(client, e).start();
+    calls.length = 0;
+    useStore.getState().setText('a b');
+    useStore.getState().setText('a b c');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(calls).toEqual(['run "a b c" [3]']);
+    useStore.getState().setLayer(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.at(-1)).toMatch(/^layers \d+ \[1\]$/);
+    expect(Object.keys(useStore.getState().hiddenStates)).toEqual(['1', '3']);
+    expect(replaced.at(-1)).toBe('/?model=%2Fmodels%2Falbert-tiny-random%2F&text=a+b+c&layer=1');
+    vi.useRealTimers();
+  });
+
+  it('steers q8 to WASM and says why', async () => {
+    const { client } = fakeClient();
+    await new Controller(client, env('?model=/models/albert-tiny-random/&dtype=q8').env).start();
+    expect(useStore.getState().backend?.fallbackReason).toBe(
+      'q8 weights have no WebGPU kernels, so they run on WASM',
+    );
+  });
+});

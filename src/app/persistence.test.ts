@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { loadSavedInput, readUrlState, saveInput, STORAGE_KEY, writeUrlState } from './persistence.ts';
+
+/** A Storage in memory; `failing` makes every write throw as a full or disabled storage does. */
+function memoryStorage(failing = false): Storage {
+  const map = new Map<string, string>();
+  return {
+    get length() {
+      return map.size;
+    },
+    clear: () => map.clear(),
+    getItem: (k) => map.get(k) ?? null,
+    key: (i) => [...map.keys()][i] ?? null,
+    removeItem: (k) => map.delete(k),
+    setItem: (k, v) => {
+      if (failing) throw new DOMException('quota', 'QuotaExceededError');
+      map.set(k, v);
+    },
+  };
+}
+
+describe('URL state', () => {
+  it('round-trips model, backend, dtype, text, pair and layer', () => {
+    const state = {
+      model: 'Xenova/albert-base-v2',
+      backend: 'webgpu',
+      dtype: 'q8',
+      text: 'a & b = c?',
+      pair: 'ünïcode 😀',
+      layer: 7,
+    } as const;
+    expect(readUrlState(writeUrlState(state))).toEqual(state);
+  });
+
+  it('leaves defaults out and ignores values it does not know', () => {
+    expect(writeUrlState({ backend: 'auto', dtype: 'fp32' })).toBe('');
+    expect(readUrlState('?backend=cuda&dtype=int4&layer=-2&layer2=3')).toEqual({});
+  });
+
+  it('keeps an empty text as a text', () => {
+    expect(readUrlState('?text=')).toEqual({ text: '' });
+  });
+});
+
+describe('saved input', () => {
+  it('survives a round trip through storage', () => {
+    const storage = memoryStorage();
+    saveInput(storage, { text: 'hello', pair: 'world', pairEnabled: true });
+    expect(loadSavedInput(storage)).toEqual({ text: 'hello', pair: 'world', pairEnabled: true });
+  });
+
+  it('tolerates storage that is full, missing or holds something else', () => {
+    expect(() => saveInput(memoryStorage(true), { text: 'x', pair: '', pairEnabled: false })).not.toThrow();
+    expect(loadSavedInput(undefined)).toBeUndefined();
+    const storage = memoryStorage();
+    storage.setItem(STORAGE_KEY, '{not json');
+    expect(loadSavedInput(storage)).toBeUndefined();
+    storage.setItem(STORAGE_KEY, JSON.stringify({ text: 3 }));
+    expect(loadSavedInput(storage)).toBeUndefined();
+  });
+});
