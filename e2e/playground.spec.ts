@@ -54,6 +54,21 @@ for (const [backend, tolerance] of [
   });
 }
 
+test('with the bundled model, every request the page and its worker make stays on the site', async ({
+  page,
+  baseURL,
+}) => {
+  const requests: string[] = [];
+  page.context().on('request', (r) => requests.push(r.url()));
+  const app = new Playground(page);
+  await app.open({ model: TINY });
+  await app.waitReady();
+  await app.typeText('hello world');
+  expect(requests.some((url) => url.endsWith('/onnx/model.onnx'))).toBe(true);
+  expect(requests.some((url) => url.endsWith('.wasm'))).toBe(true);
+  expect(requests.filter((url) => !url.startsWith(`${baseURL}/`))).toEqual([]);
+});
+
 test('the text survives a reload and lives in the URL; a pair gets segment B', async ({ page }) => {
   const app = new Playground(page);
   await app.open({ model: TINY, backend: 'wasm' });

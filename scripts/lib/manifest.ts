@@ -4,19 +4,9 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ManifestEntry } from '../../src/app/models.ts';
 
-export interface ManifestEntry {
-  /** Folder name under public/models/. */
-  name: string;
-  /** Site path of the folder. */
-  path: string;
-  /** dtypes whose ONNX file is present. */
-  dtypes: ('fp32' | 'fp16' | 'q8')[];
-  layers: number;
-  hiddenSize: number;
-  /** True for generated test models: their numbers mean nothing. */
-  randomWeights: boolean;
-}
+export type { ManifestEntry };
 
 const DTYPE_FILES = {
   fp32: 'onnx/model.onnx',
