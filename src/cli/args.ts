@@ -13,8 +13,12 @@ Prints ALBERT's tokens, hidden states and (optionally) attention maps as JSON.
   --layers all|N|-1         hidden states to print: all, one index 0..L (0 = embedding projection),
                             or negative from the end (default -1, the last layer)
   --attentions              also print attention maps of the chosen layers (layers 1..L have one)
-  --format json             output format
-  --out <path>              write the output to a file instead of stdout
+  --format json|npy|tsv     json (stdout or --out); npy: hidden states as a NumPy array of shape
+                            (layers, tokens, hidden) in --out FILE (with --attentions, also
+                            FILE.attentions.npy of shape (layers, heads, tokens, tokens)); tsv: the
+                            TensorFlow Embedding Projector's vectors.tsv and metadata.tsv for one layer,
+                            in --out DIR
+  --out <path>              write the output there instead of stdout
   --backend wasm|webgpu|node  onnxruntime-web WASM (default), WebGPU (browsers only; falls back), or
                             onnxruntime-node
   --dtype fp32|fp16|q8      which ONNX file of the folder (default fp32)
@@ -30,7 +34,7 @@ export interface CliOptions {
   pair?: string;
   layers: LayerSelection;
   attentions: boolean;
-  format: 'json';
+  format: 'json' | 'npy' | 'tsv';
   out?: string;
   backend: BackendRequest;
   dtype: Dtype;
@@ -95,13 +99,18 @@ export function parseCliArgs(argv: string[]): CliOptions {
     if (!Number.isInteger(threads) || threads < 1)
       throw new UsageError(`--threads must be a positive integer (got "${v.threads}")`);
   }
+  const format = oneOf('format', v.format!, ['json', 'npy', 'tsv'] as const);
+  if (format !== 'json' && !v.out)
+    throw new UsageError(`--format ${format} needs --out (${format === 'npy' ? 'a file' : 'a folder'})`);
+  if (format === 'tsv' && layers.kind === 'all')
+    throw new UsageError('--format tsv writes one layer: give --layers N');
   return {
     model: v.model,
     text: v.text,
     pair: v.pair,
     layers,
     attentions: v.attentions!,
-    format: oneOf('format', v.format!, ['json'] as const),
+    format,
     out: v.out,
     backend: oneOf('backend', v.backend!, ['wasm', 'webgpu', 'node'] as const),
     dtype: oneOf('dtype', v.dtype!, ['fp32', 'fp16', 'q8'] as const),

@@ -11,6 +11,7 @@ import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
 import { fsSource } from '../engine/node/fsSource.ts';
 import { nodeRuntime } from '../engine/node/runtime.ts';
 import { TINY_MODEL, tinyModelCopy } from '../engine/testing/fixtures.ts';
+import { parseNpy } from '../engine/testing/npyParser.ts';
 
 interface Result {
   code: number;
@@ -164,6 +165,70 @@ const expectOneLineError = (r: Result, code: number, message: RegExp) => {
   expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   expect(r.stderr).toMatch(message);
 };
+
+describe('albert-embed --format npy and tsv', () => {
+  it.concurrent(
+    'npy: hidden states (layers, tokens, hidden) and attentions (layers, heads, tokens, tokens), equal to the JSON',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'albert-npy-'));
+      const file = join(dir, 'hidden.npy');
+      const args = [
+        ...tiny,
+        '--text',
+        'hello world',
+        '--pair',
+        'the cat sat',
+        '--layers',
+        'all',
+        '--attentions',
+      ];
+      const [npy, json] = await Promise.all([cli([...args, '--format', 'npy', '--out', file]), cli(args)]);
+      expect(npy.code).toBe(0);
+      expect(npy.stdout).toBe('');
+      expect(npy.stderr).toBe(
+        `albert-embed: wrote ${file}\nalbert-embed: wrote ${join(dir, 'hidden.attentions.npy')}\n`,
+      );
+      const reference = JSON.parse(json.stdout);
+      const hidden = parseNpy(readFileSync(file));
+      expect(hidden.shape).toEqual([4, 8, 32]);
+      expect(maxDiff(reference.hiddenStates.flat(2), Float32Array.from(hidden.values))).toBeLessThan(1e-6);
+      const attentions = parseNpy(readFileSync(join(dir, 'hidden.attentions.npy')));
+      expect(attentions.shape).toEqual([3, 4, 8, 8]);
+      expect(maxDiff(reference.attentions.flat(3), Float32Array.from(attentions.values))).toBeLessThan(1e-7);
+    },
+  );
+
+  it.concurrent('tsv: the Embedding Projector pair for one layer', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'albert-tsv-')), 'projector');
+    const args = [...tiny, '--text', 'hello world', '--pair', 'the cat sat', '--layers', '2'];
+    const [tsv, json] = await Promise.all([cli([...args, '--format', 'tsv', '--out', dir]), cli(args)]);
+    expect(tsv.code).toBe(0);
+    const rows = readFileSync(join(dir, 'vectors.tsv'), 'utf8').trimEnd().split('\n');
+    expect(rows).toHaveLength(8);
+    const values = rows.map((r) => r.split('\t').map(Number));
+    expect(values.every((r) => r.length === 32)).toBe(true);
+    expect(values).toEqual(JSON.parse(json.stdout).hiddenStates[0]);
+    expect(readFileSync(join(dir, 'metadata.tsv'), 'utf8').split('\n').slice(0, 3)).toEqual([
+      'token\tposition\ttext',
+      '[CLS]\t0\thello world',
+      '▁hello\t1\thello world',
+    ]);
+    expect(readFileSync(join(dir, 'metadata.tsv'), 'utf8')).toContain('▁cat\t5\tthe cat sat');
+  });
+
+  it.concurrent('npy and tsv need --out; tsv takes one layer', async () => {
+    expectOneLineError(
+      await cli([...tiny, '--text', 'x', '--format', 'npy']),
+      2,
+      /--format npy needs --out \(a file\)/,
+    );
+    expectOneLineError(
+      await cli([...tiny, '--text', 'x', '--format', 'tsv', '--out', '/tmp/x', '--layers', 'all']),
+      2,
+      /--format tsv writes one layer/,
+    );
+  });
+});
 
 describe('albert-embed errors: one line on stderr, nothing on stdout, non-zero exit', () => {
   it.concurrent('an unknown option', async () => {

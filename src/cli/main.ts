@@ -2,16 +2,15 @@
  * `albert-embed`: the engine headless. Prints tokens, hidden states and attention maps as JSON on stdout;
  * everything else goes to stderr; any error is one line on stderr and a non-zero exit (2 for usage errors).
  */
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Writable } from 'node:stream';
 import { AlbertEngine } from '../engine/albert.ts';
 import { EngineError } from '../engine/errors.ts';
 import { hubBaseUrl, urlSource, type ModelSource } from '../engine/modelSource.ts';
 import { fsSource } from '../engine/node/fsSource.ts';
 import { nodeRuntime, resolveModelSource } from '../engine/node/runtime.ts';
 import { parseCliArgs, selectedLayers, USAGE, UsageError } from './args.ts';
-import { JsonStreamWriter } from './jsonWriter.ts';
+import { writeJson, writeNpy, writeTsv, type Selection } from './output.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
 const DEFAULT_HUB_MODEL = 'Xenova/albert-base-v2';
@@ -71,43 +70,16 @@ async function main(argv: string[]): Promise<void> {
   if (run.truncated)
     log(`input truncated to ${engine.tokenizer.maxLength} tokens: ${run.droppedTokens} dropped`);
 
-  const out: Writable = options.out ? createWriteStream(options.out) : process.stdout;
-  const json = new JsonStreamWriter(out);
-  await json.begin();
-  await json.field('model', source.id);
-  await json.field('modelFile', engine.modelFile);
-  await json.field('backend', engine.backend);
-  for (const key of [
-    'tokens',
-    'ids',
-    'tokenTypeIds',
-    'offsets',
-    'special',
-    'truncated',
-    'droppedTokens',
-  ] as const)
-    await json.field(key, run[key]);
-  await json.field('layers', layers);
-  await json.tensors(
-    'hiddenStates',
-    layers.map((i) => run.hiddenStates[i]!),
-  );
-  if (options.attentions) {
-    // Layer i (1..L) has an attention map; hidden state 0 (the embedding projection) has none.
-    const attentionLayers = layers.filter((i) => i > 0);
-    await json.field('attentionLayers', attentionLayers);
-    await json.tensors(
-      'attentions',
-      attentionLayers.map((i) => run.attentions[i - 1]!),
-    );
-  }
-  await json.end();
-  if (options.out)
-    await new Promise<void>((resolve, reject) =>
-      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
+  const selection: Selection = {
+    layers,
+    attentionLayers: options.attentions ? layers.filter((i) => i > 0) : undefined,
+  };
+  if (options.format === 'json') await writeJson(options.out, source.id, engine, run, selection);
+  else if (options.format === 'npy')
+    for (const file of writeNpy(options.out!, run, selection)) log(`wrote ${file}`);
+  else for (const file of writeTsv(options.out!, run, layers[0]!, [text, options.pair])) log(`wrote ${file}`);
   await engine.dispose();
-  if (options.out) log(`wrote ${options.out}`);
+  if (options.out && options.format === 'json') log(`wrote ${options.out}`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

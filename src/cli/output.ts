@@ -1,0 +1,103 @@
+/** The CLI's three output formats over one run: streamed JSON, NumPy .npy files, Embedding Projector TSV. */
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { AlbertEngine, AlbertRun } from '../engine/albert.ts';
+import { encodeNpy, stack } from '../engine/export/npy.ts';
+import { projectorMetadataTsv, projectorVectorsTsv } from '../engine/export/projectorTsv.ts';
+import { JsonStreamWriter } from './jsonWriter.ts';
+
+export interface Selection {
+  /** Hidden-state indices to write. */
+  layers: number[];
+  /** Layers (1..L) whose attention maps to write, when asked for. */
+  attentionLayers?: number[];
+}
+
+const ENCODING_FIELDS = [
+  'tokens',
+  'ids',
+  'tokenTypeIds',
+  'offsets',
+  'special',
+  'truncated',
+  'droppedTokens',
+] as const;
+
+export async function writeJson(
+  path: string | undefined,
+  model: string,
+  engine: AlbertEngine,
+  run: AlbertRun,
+  selection: Selection,
+): Promise<void> {
+  const out: Writable = path ? createWriteStream(path) : process.stdout;
+  const json = new JsonStreamWriter(out);
+  await json.begin();
+  await json.field('model', model);
+  await json.field('modelFile', engine.modelFile);
+  await json.field('backend', engine.backend);
+  for (const key of ENCODING_FIELDS) await json.field(key, run[key]);
+  await json.field('layers', selection.layers);
+  await json.tensors(
+    'hiddenStates',
+    selection.layers.map((i) => run.hiddenStates[i]!),
+  );
+  if (selection.attentionLayers) {
+    // Layer i (1..L) has an attention map; hidden state 0 (the embedding projection) has none.
+    await json.field('attentionLayers', selection.attentionLayers);
+    await json.tensors(
+      'attentions',
+      selection.attentionLayers.map((i) => run.attentions[i - 1]!),
+    );
+  }
+  await json.end();
+  if (path)
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+}
+
+/** Writes FILE (hidden states) and, with attentions, FILE.attentions.npy; returns the paths written. */
+export function writeNpy(path: string, run: AlbertRun, selection: Selection): string[] {
+  const hidden = stack(selection.layers.map((i) => run.hiddenStates[i]!));
+  writeFileSync(path, encodeNpy(hidden.data, hidden.dims));
+  const written = [path];
+  if (selection.attentionLayers) {
+    const attentions = stack(selection.attentionLayers.map((i) => run.attentions[i - 1]!));
+    const file = `${path.replace(/\.npy$/, '')}.attentions.npy`;
+    writeFileSync(file, encodeNpy(attentions.data, attentions.dims));
+    written.push(file);
+  }
+  return written;
+}
+
+/** A text as a metadata label: whitespace folded, long texts cut. */
+const label = (text: string) => {
+  const folded = text.replace(/\s+/g, ' ').trim();
+  return folded.length > 60 ? `${folded.slice(0, 59)}…` : folded;
+};
+
+/**
+ * Writes DIR/vectors.tsv and DIR/metadata.tsv for one layer; returns the paths written. The metadata's text
+ * column names the segment each token came from (its text, shortened), so the Projector can colour by it.
+ */
+export function writeTsv(dir: string, run: AlbertRun, layer: number, texts: [string, string?]): string[] {
+  mkdirSync(dir, { recursive: true });
+  const hidden = run.hiddenStates[layer]!;
+  const [rows, width] = hidden.dims as [number, number];
+  const vectors = join(dir, 'vectors.tsv');
+  const metadata = join(dir, 'metadata.tsv');
+  writeFileSync(vectors, projectorVectorsTsv(hidden.data, rows, width));
+  writeFileSync(
+    metadata,
+    projectorMetadataTsv(
+      run.tokens.map((token, position) => ({
+        token,
+        position,
+        text: label(texts[run.tokenTypeIds[position] ?? 0] ?? ''),
+      })),
+    ),
+  );
+  return [vectors, metadata];
+}
