@@ -15,15 +15,16 @@ import { readReferenceWeights, referenceForward, type ReferenceConfig } from './
 /**
  * Max |error| against float64 (measured: hidden / attention / scores / logits), and the bound enforced:
  * - fp32: 5.2e-6 / 3.0e-6 / 2.8e-5 / 1.9e-5 — bound 1e-4, the issue's.
- * - fp16: 4.9e-3 / 3.7e-3 / 2.9e-2 / 2.0e-2 — every op rounds to 11 significant bits (~5e-4 relative) and
- *   the error grows through 3 layers; scores (|x| ≤ 15) and logits (|x| ≤ 12) carry the most. Bound ~2x that.
+ * - fp16: 7.4e-3 / 1.1e-2 / 4.9e-2 / 2.0e-2 — every op rounds to 11 significant bits (~5e-4 relative) and
+ *   the error grows through 3 layers; scores (|x| ≤ 15, where a half step is 2^-7) carry the most. Exposing a
+ *   half tensor as an output keeps its half rounding, which onnxruntime may otherwise skip. Bound ~2x that.
  * - q8: 7.4e-7 / 2.0e-6 / 9.6e-6 / 1.8e-6 against the reference emulating DynamicQuantizeLinear; plain float64
  *   ALBERT is ~0.1 away (tested below). Bound 2e-3: a value on a uint8 rounding boundary may round one step
  *   (range/255) differently in float32 and float64.
  */
 const TOLERANCE = {
   fp32: { hidden: 1e-4, attention: 1e-4, scores: 1e-4, logits: 1e-4 },
-  fp16: { hidden: 1e-2, attention: 1e-2, scores: 5e-2, logits: 5e-2 },
+  fp16: { hidden: 1.5e-2, attention: 2.5e-2, scores: 1e-1, logits: 5e-2 },
   q8: { hidden: 2e-3, attention: 2e-3, scores: 2e-3, logits: 2e-3 },
 };
 
@@ -57,7 +58,11 @@ describe.each(TINY_ONNX_FILES)('engine on %s', (file) => {
   afterAll(() => engine.dispose());
 
   it.each(CASES)('matches the float64 reference for %j / %j', async (text, pair) => {
-    const run: AlbertRun = await engine.run(text, pair, { attentionScores: true, logits: true });
+    const run: AlbertRun = await engine.run(text, pair, {
+      embeddings: true,
+      attentionScores: true,
+      logits: true,
+    });
     const L = config.num_hidden_layers!;
     const n = run.ids.length;
     expect(run.hiddenStates).toHaveLength(L + 1);
@@ -69,6 +74,8 @@ describe.each(TINY_ONNX_FILES)('engine on %s', (file) => {
     const ref = referenceForward(weights, run.ids, run.tokenTypeIds, undefined, {
       emulateDynamicQuantization: precision === 'q8',
     });
+    expect(run.embeddings!.dims).toEqual([n, config.embedding_size]);
+    expect(maxAbsDiff(run.embeddings!.data, ref.embeddings), 'embeddings').toBeLessThan(tol.hidden);
     run.hiddenStates.forEach((h, i) =>
       expect(maxAbsDiff(h.data, ref.hiddenStates[i]!), `hidden ${i}`).toBeLessThan(tol.hidden),
     );

@@ -25,6 +25,8 @@ export interface EngineOptions extends LoadFilesOptions {
  * attention maps are 151 MB and the scores as much again), so by default: hidden states and attention maps.
  */
 export interface RunOutputs {
+  /** The factorized embeddings before the projection (embedding_size wide). */
+  embeddings?: boolean;
   hiddenStates?: boolean;
   attentions?: boolean;
   attentionScores?: boolean;
@@ -38,6 +40,8 @@ export interface AlbertRun extends Encoding {
   attentions: FloatTensor[];
   /** L tensors [heads, tokens, tokens]: QKᵀ/√d plus the mask term, the softmax's input. */
   attentionScores: FloatTensor[];
+  /** [tokens, embedding_size]: the factorized embeddings before embedding_hidden_mapping_in, when asked for. */
+  embeddings?: FloatTensor;
   /** [tokens, vocab] masked-LM logits, when the file is a fill-mask export and they were asked for. */
   logits?: FloatTensor;
   backend: BackendInfo;
@@ -144,8 +148,16 @@ export class AlbertEngine {
     };
     if (this.hasTokenTypes) feeds.token_type_ids = int64(encoding.tokenTypeIds);
     const names = this.prepared.outputs;
-    const want = { hiddenStates: true, attentions: true, attentionScores: false, logits: false, ...outputs };
+    const want = {
+      embeddings: false,
+      hiddenStates: true,
+      attentions: true,
+      attentionScores: false,
+      logits: false,
+      ...outputs,
+    };
     const fetches = [
+      ...(want.embeddings ? [names.embeddings] : []),
       ...(want.hiddenStates ? names.hiddenStates : []),
       ...(want.attentions ? names.attentions : []),
       ...(want.attentionScores ? names.attentionScores : []),
@@ -174,6 +186,7 @@ export class AlbertEngine {
       timings: { tokenizeMs: t1 - t0, inferenceMs: t2 - t1, totalMs: performance.now() - t0 },
     };
     if (want.logits && names.logits) run.logits = take(names.logits);
+    if (want.embeddings) run.embeddings = take(names.embeddings);
     return run;
   }
 }

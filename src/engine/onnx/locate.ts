@@ -6,12 +6,15 @@
  * - layer i's input (hiddenStates[i]): the latest value tensor that fans out to both the query and the key
  *   paths feeding Softmax i (seen through a DynamicQuantizeLinear in q8 files);
  * - the last layer's output (hiddenStates[L]): the second LayerNorm output after the last Softmax (attention
- *   LayerNorm, then the layer's final LayerNorm), checked against the same rule on every earlier layer.
+ *   LayerNorm, then the layer's final LayerNorm), checked against the same rule on every earlier layer;
+ * - the factorized embeddings: the last LayerNorm output that hiddenStates[0] depends on.
  */
 import { EngineError } from '../errors.ts';
 import type { GraphIndex } from './graphIndex.ts';
 
 export interface AlbertInternals {
+  /** The factorized embeddings (embedding_size wide, after their LayerNorm), before the projection. */
+  embeddings: string;
   hiddenStates: string[];
   attentions: string[];
   attentionScores: string[];
@@ -120,5 +123,11 @@ export function locateInternals(g: GraphIndex, layers: number, file: string): Al
   const last = secondNormAfter(softmaxes[layers - 1]!);
   if (!last) throw fail(`the output of the last layer (layer ${layers - 1}'s final LayerNorm)`);
   hiddenStates.push(last);
-  return { hiddenStates, attentions, attentionScores };
+  // The embedding LayerNorm: the last LayerNorm the projection's output (hiddenStates[0]) depends on.
+  const beforeProjection = g.valueAncestors(hiddenStates[0]!);
+  const embeddings = [...norms]
+    .filter(([, at]) => beforeProjection.has(at))
+    .toSorted((a, b) => b[1] - a[1])[0]?.[0];
+  if (!embeddings) throw fail('the embedding LayerNorm before embedding_hidden_mapping_in');
+  return { embeddings, hiddenStates, attentions, attentionScores };
 }

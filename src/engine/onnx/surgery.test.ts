@@ -50,13 +50,13 @@ function scrambleNames(bytes: Uint8Array): Uint8Array {
 }
 
 describe.each(TINY_ONNX_FILES)('surgery on %s', (file) => {
-  it('exposes L+1 hidden states, L attention maps and L score maps as float32 outputs', async () => {
+  it('exposes the embeddings, L+1 hidden states, L attention maps and L score maps as float32 outputs', async () => {
     const prepared = prepareAlbertGraph(read(file), LAYERS, file);
     expect(prepared.outputs.hiddenStates).toHaveLength(LAYERS + 1);
     expect(prepared.outputs.attentions).toHaveLength(LAYERS);
     expect(prepared.outputs.attentionScores).toHaveLength(LAYERS);
     expect(new Set(Object.values(prepared.outputs).flat()).size).toBe(
-      3 * LAYERS + 1 + (prepared.outputs.logits ? 1 : 0),
+      3 * LAYERS + 2 + (prepared.outputs.logits ? 1 : 0),
     );
     const out = await runGraph(prepared.bytes);
     for (const name of [...prepared.outputs.hiddenStates, ...prepared.outputs.attentions])
@@ -84,6 +84,13 @@ describe.each(TINY_ONNX_FILES)('surgery on %s', (file) => {
     const scrambled = prepareAlbertGraph(scrambleNames(read(file)), LAYERS, file);
     const a = await runGraph(plain.bytes);
     const b = await runGraph(scrambled.bytes);
+    expect(
+      maxAbsDiff(
+        b[scrambled.outputs.embeddings]!.data as Float32Array,
+        a[plain.outputs.embeddings]!.data as Float32Array,
+      ),
+    ).toBe(0);
+    expect(a[plain.outputs.embeddings]!.dims).toEqual([1, IDS.length, 16]);
     for (const role of ['hiddenStates', 'attentions', 'attentionScores'] as const) {
       plain.outputs[role].forEach((name, i) => {
         const other = scrambled.outputs[role][i]!;

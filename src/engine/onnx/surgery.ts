@@ -64,6 +64,7 @@ export function prepareAlbertGraph(source: Uint8Array, layers: number, file: str
     return name;
   };
   const outputs: PreparedModel['outputs'] = {
+    embeddings: expose(internals.embeddings, 'embeddings'),
     hiddenStates: internals.hiddenStates.map((t, i) => expose(t, `hidden_state_${i}`)),
     attentions: internals.attentions.map((t, i) => expose(t, `attention_${i}`)),
     attentionScores: internals.attentionScores.map((t, i) => expose(t, `attention_scores_${i}`)),

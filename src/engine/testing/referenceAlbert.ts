@@ -271,6 +271,8 @@ export interface ReferenceOutputs {
   scores: Float64Array[];
   /** [seq, vocab], when the weights include the masked-LM head. */
   logits?: Float64Array;
+  /** [seq, embedding_size]: the factorized embeddings (after their LayerNorm), before the projection. */
+  embeddings: Float64Array;
 }
 
 /**
@@ -370,7 +372,8 @@ export function referenceForward(
         w.wordEmbeddings[ids[t]! * E + e]! +
         w.tokenTypeEmbeddings[tokenTypeIds[t]! * E + e]! +
         w.positionEmbeddings[t * E + e]!;
-  let h = linear(layerNorm(summed, w.embeddingLayerNorm), seq, w.projection);
+  const embeddings = layerNorm(summed, w.embeddingLayerNorm);
+  let h = linear(embeddings, seq, w.projection);
   const hiddenStates = [h];
   const attentions: Float64Array[] = [];
   const allScores: Float64Array[] = [];
@@ -413,7 +416,7 @@ export function referenceForward(
     allScores.push(scores);
   }
 
-  const out: ReferenceOutputs = { hiddenStates, attentions, scores: allScores };
+  const out: ReferenceOutputs = { embeddings, hiddenStates, attentions, scores: allScores };
   if (w.lmHead) {
     const { dense, layerNorm: ln, decoder } = w.lmHead;
     out.logits = linear(layerNorm(geluNew(linear(h, seq, dense)), ln), seq, decoder);
