@@ -129,12 +129,14 @@ describe('Controller', () => {
 
   it('loads the model and text from the URL, and shows the error when the model fails', async () => {
     const { client, calls } = fakeClient(['/models/nope/']);
-    await new Controller(client, env('?model=/models/nope/&text=kept').env).start();
+    const controller = new Controller(client, env('?model=/models/nope/&text=kept').env);
+    await controller.start();
     const s = useStore.getState();
     expect(calls).toEqual(['load /models/nope/']);
     expect(s.lifecycle).toBe('error');
     expect(s.error).toEqual({ code: 'network', message: 'cannot reach /models/nope/' });
     expect(s.text).toBe('kept');
+    await expect(controller.ready()).rejects.toThrow('cannot reach /models/nope/');
   });
 
   it('runs the text as it changes (debounced), fetches other layers, and keeps the URL in step', async () => {

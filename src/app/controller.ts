@@ -61,10 +61,11 @@ export class Controller {
     else await this.loadDefault();
   }
 
-  /** Resolves when the current model is ready (at once if it is). */
+  /** Resolves when the current model is ready (at once if it is); rejects at once if it failed to load. */
   ready(): Promise<void> {
-    if (useStore.getState().lifecycle === 'ready' || useStore.getState().lifecycle === 'running')
-      return Promise.resolve();
+    const { lifecycle, error, info } = useStore.getState();
+    if (info && lifecycle !== 'loading' && lifecycle !== 'warming') return Promise.resolve();
+    if (lifecycle === 'error' && error) return Promise.reject(new EngineFailure(error));
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 

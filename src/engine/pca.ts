@@ -118,6 +118,15 @@ export function pca(x: Float32Array, n: number, d: number, k: number): PcaResult
   for (let r = 0; r < n; r++) for (let c = 0; c < d; c++) total += (x[r * d + c]! - mean[c]!) ** 2;
   total /= Math.max(n - 1, 1);
 
+  if (kk === 0)
+    return {
+      components: new Float64Array(0),
+      scores: new Float32Array(0),
+      variances: [],
+      explainedRatio: [],
+      mean,
+      k: 0,
+    };
   // Subspace iteration with a few extra vectors for fast, stable convergence of the top k.
   const m = Math.min(d, kk + 4);
   let v: Float64Array = new Float64Array(d * m);
@@ -128,7 +137,7 @@ export function pca(x: Float32Array, n: number, d: number, k: number): PcaResult
   }
   orthonormalize(v, d, m);
   let previous: number[] = [];
-  for (let iter = 0; iter < 300 && m > 0; iter++) {
+  for (let iter = 0; iter < 300; iter++) {
     v = covarianceTimes(x, mean, n, d, v, m);
     // Rayleigh quotients (column norms after one multiplication) to watch convergence.
     const norms = Array.from({ length: m }, (_, j) => {

@@ -120,7 +120,7 @@ export function ModelPanel() {
         >
           <input
             data-testid="model.hub-id"
-            placeholder="Xenova/albert-base-v2 or https://…/folder/"
+            placeholder="Xenova/albert-base-v2, or a folder on this site"
             value={hubId}
             onChange={(e) => setHubId(e.target.value)}
             aria-label="Hugging Face hub id or folder URL"
