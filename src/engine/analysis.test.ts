@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { headAverage, headMap, layerCosines, tokenNorms, withoutSpecials } from './analysis.ts';
+
+const t = (values: number[], dims: number[]) => ({ data: Float32Array.from(values), dims });
+
+describe('analysis', () => {
+  it('tokenNorms: the norm of each row', () => {
+    expect(Array.from(tokenNorms(t([3, 4, 0, 0, 1, 0], [3, 2])))).toEqual([5, 0, 1]);
+  });
+
+  it('layerCosines: cosine of each token between consecutive layers', () => {
+    // Token 0 keeps its direction (cos 1), then turns 90° (cos 0); token 1 flips (cos −1), then stays.
+    const layers = [t([1, 0, 0, 1], [2, 2]), t([2, 0, 0, -1], [2, 2]), t([0, 3, 0, -5], [2, 2])];
+    const result = layerCosines(layers);
+    expect(result.dims).toEqual([2, 2]);
+    expect(Array.from(result.data)).toEqual([1, 0, -1, 1]);
+  });
+
+  it('headAverage and headMap', () => {
+    const attention = t([1, 0, 0, 1, 0, 1, 1, 0], [2, 2, 2]);
+    expect(Array.from(headAverage(attention).data)).toEqual([0.5, 0.5, 0.5, 0.5]);
+    expect(Array.from(headMap(attention, 1).data)).toEqual([0, 1, 1, 0]);
+  });
+
+  it('withoutSpecials drops [CLS]/[SEP] rows and columns and renormalizes each row', () => {
+    // Rows: [CLS] a b [SEP]; "a" gives 0.5 to [CLS], 0.2 to itself, 0.3 to b.
+    const map = t([1, 0, 0, 0, 0.5, 0.2, 0.3, 0, 0.1, 0.1, 0.1, 0.7, 0.25, 0.25, 0.25, 0.25], [4, 4]);
+    const { map: out, kept } = withoutSpecials(map, [true, false, false, true]);
+    expect(kept).toEqual([1, 2]);
+    expect(out.dims).toEqual([2, 2]);
+    expect(Array.from(out.data).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([0.4, 0.6, 0.5, 0.5]);
+  });
+});
