@@ -3,7 +3,7 @@
  * `/<owner>/<name>/resolve/main/<file>`, which this build points at) with the browser cache, a folder from
  * the directory picker, the default order, broken models, a lost GPU and a crashed worker.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -72,6 +72,28 @@ test('a model folder from the directory picker', async ({ page }) => {
   const ready = await page.evaluate(() => window.albertPlayground!.ready());
   expect(ready.model).toBe('local folder "albert-tiny-random"');
   await expect(app.chips().first()).toHaveText(/\[CLS\]/);
+});
+
+test("a model's files dropped on the page", async ({ page }) => {
+  const app = new Playground(page);
+  await app.open({ model: TINY, backend: 'wasm' });
+  await app.waitReady();
+  const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'].map((path) => ({
+    name: path.split('/').pop()!,
+    bytes: Array.from(readFileSync(join(TINY_DIR, path))),
+  }));
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const transfer = new DataTransfer();
+    for (const f of list) transfer.items.add(new File([new Uint8Array(f.bytes)], f.name));
+    return transfer;
+  }, files);
+  await page.getByTestId('model.panel').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('message.random-weights')).toBeVisible();
+  await expect
+    .poll(() => page.evaluate(() => window.albertPlayground!.ready().then((r) => r.model)), {
+      timeout: 60_000,
+    })
+    .toBe('local folder "dropped files"');
 });
 
 for (const [name, model, message] of [

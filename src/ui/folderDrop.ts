@@ -45,11 +45,27 @@ function readEntry(entry: FileSystemEntry, prefix: string): Promise<{ path: stri
   });
 }
 
-/** From a drop of a folder (or of a folder's files). */
+/**
+ * Loose files (a drop of a folder's files rather than the folder): ONNX files go under `onnx/`, as the layout
+ * expects, and the rest stay at the top.
+ */
+export function folderFromLooseFiles(files: File[]): PickedFolder | undefined {
+  if (files.length === 0) return undefined;
+  return {
+    name: 'dropped files',
+    files: files.map((file) => ({
+      path: file.name.endsWith('.onnx') ? `onnx/${file.name}` : file.name,
+      file,
+    })),
+  };
+}
+
+/** From a drop of a folder, or of a folder's files. */
 export async function folderFromDrop(data: DataTransfer): Promise<PickedFolder | undefined> {
   const entries = [...data.items]
-    .map((item) => item.webkitGetAsEntry())
-    .filter((e): e is FileSystemEntry => e !== null);
+    .map((item) => item.webkitGetAsEntry?.())
+    .filter((e): e is FileSystemEntry => !!e);
+  if (entries.length === 0) return folderFromLooseFiles([...data.files]);
   const files = (await Promise.all(entries.map((e) => readEntry(e, '')))).flat();
   return asFolder(files);
 }
