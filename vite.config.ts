@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
+import { plotlyCss } from './scripts/vite/plotlyCss.ts';
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer); without it, one thread.
 const isolation = {
@@ -10,7 +11,8 @@ const isolation = {
 /**
  * The Content-Security-Policy: no inline scripts; network only to this origin and the configured hub
  * (VITE_HF_ENDPOINT, default huggingface.co, whose large files come from *.hf.co). WebAssembly needs
- * 'wasm-unsafe-eval'. In dev, Vite's client needs its websocket and inline styles.
+ * 'wasm-unsafe-eval'. plotly needs inline style attributes (not elements). In dev, Vite's client needs its
+ * websocket and inline styles.
  */
 function contentSecurityPolicy(hub: string, dev: boolean): Plugin {
   const hubOrigin = new URL(hub).origin;
@@ -25,6 +27,8 @@ function contentSecurityPolicy(hub: string, dev: boolean): Plugin {
     `connect-src 'self' ${hubHosts}${dev ? ' ws: wss:' : ''}`,
     "img-src 'self' data: blob:",
     `style-src 'self'${dev ? " 'unsafe-inline'" : ''}`,
+    // plotly sets style attributes on its SVG; attributes only, never <style> elements or scripts.
+    "style-src-attr 'unsafe-inline'",
     "object-src 'none'",
     "base-uri 'self'",
   ].join('; ');
@@ -35,7 +39,7 @@ export default defineConfig(({ command, mode }) => {
   const env = loadEnv(mode, process.cwd(), 'VITE_');
   const hub = env.VITE_HF_ENDPOINT ?? process.env.VITE_HF_ENDPOINT ?? 'https://huggingface.co';
   return {
-    plugins: [react(), contentSecurityPolicy(hub, command === 'serve')],
+    plugins: [react(), plotlyCss(), contentSecurityPolicy(hub, command === 'serve')],
     server: { headers: isolation },
     preview: { headers: isolation },
     // onnxruntime-web loads its .wasm and glue .mjs by URL; pre-bundling would move them.

@@ -69,6 +69,31 @@ test('with the bundled model, every request the page and its worker make stays o
   expect(requests.filter((url) => !url.startsWith(`${baseURL}/`))).toEqual([]);
 });
 
+test('the token-embedding view draws its charts, follows the layer, and breaks no Content-Security-Policy rule', async ({
+  page,
+}) => {
+  const violations: string[] = [];
+  page.on('console', (m) => m.text().includes('Content Security Policy') && violations.push(m.text()));
+  const app = new Playground(page);
+  await app.open({ model: TINY, backend: 'wasm' });
+  await app.waitReady();
+  await expect(page.getByTestId('view.embeddings')).toHaveCount(0);
+  await page.getByTestId('view.embeddings-toggle').click();
+  const heatmap = page.getByTestId('chart.embedding-heatmap');
+  await expect(heatmap.locator('.main-svg').first()).toBeVisible();
+  await expect(heatmap.locator('.gtitle')).toHaveText('Token vectors at layer 3 (32 dimensions)');
+  await expect(page.getByTestId('chart.norms').locator('.bars .point')).toHaveCount(14);
+  await expect(page.getByTestId('chart.layer-cosines').locator('.scatterlayer .trace')).toHaveCount(2);
+  await page.getByTestId('layer.slider').fill('1');
+  await expect(heatmap.locator('.gtitle')).toHaveText('Token vectors at layer 1 (32 dimensions)');
+  // plotly's own stylesheet applies (served as a file, not injected): its modebar is positioned.
+  expect(await heatmap.locator('.modebar-container').evaluate((e) => getComputedStyle(e).position)).toBe(
+    'absolute',
+  );
+  await app.shot('embeddings-view');
+  expect(violations).toEqual([]);
+});
+
 test('the text survives a reload and lives in the URL; a pair gets segment B', async ({ page }) => {
   const app = new Playground(page);
   await app.open({ model: TINY, backend: 'wasm' });

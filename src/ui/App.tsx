@@ -1,4 +1,5 @@
 /** The playground page. */
+import { EmbeddingSection } from './EmbeddingView.tsx';
 import { Messages } from './Messages.tsx';
 import { ModelPanel } from './ModelPanel.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
@@ -19,6 +20,7 @@ export function App() {
       <TokenChips />
       <LayerControl />
       <VectorPanel />
+      <EmbeddingSection />
     </main>
   );
 }

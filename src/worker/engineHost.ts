@@ -4,6 +4,7 @@
  * device is lost or fails, telling the page why. Knows nothing about messages.
  */
 import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
+import { layerCosines } from '../engine/analysis.ts';
 import type { HostEnvironment } from '../engine/backend.ts';
 import { blobSource } from '../engine/blobSource.ts';
 import { EngineError, messageOf } from '../engine/errors.ts';
@@ -107,6 +108,7 @@ export class EngineHost {
       timings: run.timings,
     };
     if (want.attentions) view.attentions = run.attentions;
+    if (want.lane === 'view') view.layerCosines = layerCosines(run.hiddenStates);
     return view;
   }
 

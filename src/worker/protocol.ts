@@ -66,6 +66,8 @@ export interface RunView extends Encoding {
   hiddenStates: Record<number, FloatTensor>;
   /** Attention maps by layer (0..L-1), only when asked for. */
   attentions?: FloatTensor[];
+  /** [tokens, L] cosine of each token's vector between consecutive layers (view runs). */
+  layerCosines?: FloatTensor;
   backend: BackendInfo;
   timings: Timings;
 }

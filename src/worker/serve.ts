@@ -19,7 +19,11 @@ export function transferList(tensors: FloatTensor[]): Transferable[] {
 }
 
 function tensorsOf(run: RunView): FloatTensor[] {
-  return [...Object.values(run.hiddenStates), ...(run.attentions ?? [])];
+  return [
+    ...Object.values(run.hiddenStates),
+    ...(run.attentions ?? []),
+    ...(run.layerCosines ? [run.layerCosines] : []),
+  ];
 }
 
 export interface ServeOptions extends Omit<HostOptions, 'onBackendChanged'> {

@@ -1,5 +1,5 @@
 /** The chart builders: engine tensors in, plotly data out, with the numbers, labels and scales a view needs. */
-import type { PlotData } from 'plotly.js';
+import type { Data as PlotData } from 'plotly.js-dist-min';
 import { describe, expect, it } from 'vitest';
 import { attentionArithmetic, attentionHeatmap } from './attention.ts';
 import { embeddingHeatmap, layerCosineLines, normBars } from './embeddings.ts';

@@ -2,7 +2,6 @@
  * Token-embedding views: tokens × dimensions heatmap (diverging scale centred on 0), per-token norm bars, and
  * each token's layer-to-layer cosine as lines.
  */
-import type { Data } from 'plotly.js';
 import type { FloatTensor } from '../../engine/types.ts';
 import { rows, tokenLabels, type Figure } from './types.ts';
 
@@ -24,8 +23,7 @@ export function embeddingHeatmap(hidden: FloatTensor, tokens: string[], title: s
         reversescale: true,
         colorbar: { title: { text: 'value' } },
         hovertemplate: 'token %{y}<br>dimension %{x}<br>value %{z:.4f}<extra></extra>',
-        // zmid is plotly's, missing from @types/plotly.js.
-      } as Data,
+      },
     ],
     layout: {
       title: { text: title },

@@ -2,7 +2,7 @@
  * PCA projection views: tokens as points (2-D or 3-D), labelled, coloured by group (segment or text), with each
  * axis's explained variance; and "paths": every token's trajectory through the layers in one shared basis.
  */
-import type { Data } from 'plotly.js';
+import type { Data } from 'plotly.js-dist-min';
 import type { Figure } from './types.ts';
 
 export interface ProjectedPoints {

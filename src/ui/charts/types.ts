@@ -1,5 +1,5 @@
 /** What every chart builder returns: plotly traces and layout, as plain data (no plotly import needed). */
-import type { Data, Layout } from 'plotly.js';
+import type { Data, Layout } from 'plotly.js-dist-min';
 
 export interface Figure {
   data: Data[];
