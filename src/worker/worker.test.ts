@@ -96,7 +96,12 @@ describe('engine worker protocol', () => {
     expect(run.tokens).toEqual(['[CLS]', '▁hello', '▁world', '[SEP]', '▁the', '▁cat', '[SEP]']);
     expect(Object.keys(run.hiddenStates)).toEqual(['3']);
     expect(run.attentions).toBeUndefined();
-    expect(worker.transferred.at(-1)).toEqual([run.hiddenStates[3]!.data.buffer]);
+    // The selected layer and the per-token layer-to-layer cosines move; nothing else crosses.
+    expect(run.layerCosines!.dims).toEqual([7, 3]);
+    expect(worker.transferred.at(-1)).toEqual([
+      run.hiddenStates[3]!.data.buffer,
+      run.layerCosines!.data.buffer,
+    ]);
 
     // Another layer of the same run comes from the worker's copy, without running the model again.
     const layers = (await client.layers(run.runId, [0, 1]))!;
