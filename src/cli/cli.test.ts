@@ -35,6 +35,17 @@ function cli(
 }
 
 const tiny = ['--model', TINY_MODEL, '--threads', '1'];
+/** Every layer and attention map of a pair. */
+const EVERYTHING = [
+  ...tiny,
+  '--text',
+  'hello world',
+  '--pair',
+  'the cat sat',
+  '--layers',
+  'all',
+  '--attentions',
+];
 const maxDiff = (a: number[], b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 
 let expected: AlbertRun;
@@ -50,16 +61,7 @@ beforeAll(async () => {
 
 describe('albert-embed', () => {
   it.concurrent('prints every layer and attention map as JSON equal to the engine', async () => {
-    const r = await cli([
-      ...tiny,
-      '--text',
-      'hello world',
-      '--pair',
-      'the cat sat',
-      '--layers',
-      'all',
-      '--attentions',
-    ]);
+    const r = await cli(EVERYTHING);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual([
@@ -172,16 +174,7 @@ describe('albert-embed --format npy and tsv', () => {
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'albert-npy-'));
       const file = join(dir, 'hidden.npy');
-      const args = [
-        ...tiny,
-        '--text',
-        'hello world',
-        '--pair',
-        'the cat sat',
-        '--layers',
-        'all',
-        '--attentions',
-      ];
+      const args = EVERYTHING;
       const [npy, json] = await Promise.all([cli([...args, '--format', 'npy', '--out', file]), cli(args)]);
       expect(npy.code).toBe(0);
       expect(npy.stdout).toBe('');
