@@ -4,6 +4,8 @@
  * survives a reload and lives in the URL, text rendered as text, truncation, and a responsive main thread.
  */
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { parseNpy } from '../src/engine/testing/npyParser.ts';
 import { embedInNode, maxAbsDiff } from './fixtures/nodeEngine.ts';
 import { Playground, TINY } from './fixtures/playground.ts';
 
@@ -92,6 +94,55 @@ test('the token-embedding view draws its charts, follows the layer, and breaks n
   );
   await app.shot('embeddings-view');
   expect(violations).toEqual([]);
+});
+
+test('exports: .npy of every hidden state and attention map, Projector TSV and JSON, equal to the engine', async ({
+  page,
+}) => {
+  const app = new Playground(page);
+  await app.open({ model: TINY, backend: 'wasm' });
+  await app.waitReady();
+  await app.typeText('hello world');
+  const download = async (testId: string) => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+    return { name: file.suggestedFilename(), bytes: readFileSync((await file.path())!) };
+  };
+  const expectedRun = await page.evaluate(() => window.albertPlayground!.embed('hello world'));
+
+  const hidden = await download('export.hidden-npy');
+  expect(hidden.name).toBe('hidden_states.npy');
+  const h = parseNpy(new Uint8Array(hidden.bytes));
+  expect(h.shape).toEqual([4, 4, 32]);
+  expect(maxAbsDiff(h.values, expectedRun.hiddenStates.flat(2))).toBe(0);
+
+  const attentions = await download('export.attentions-npy');
+  const a = parseNpy(new Uint8Array(attentions.bytes));
+  expect(a.shape).toEqual([3, 4, 4, 4]);
+  expect(maxAbsDiff(a.values, expectedRun.attentions.flat(3))).toBe(0);
+
+  await page.getByTestId('layer.slider').fill('2');
+  const [vectors, metadata] = await Promise.all([
+    page.waitForEvent('download', (d) => d.suggestedFilename().startsWith('vectors')),
+    page.waitForEvent('download', (d) => d.suggestedFilename().startsWith('metadata')),
+    page.getByTestId('export.projector').click(),
+  ]);
+  expect(vectors.suggestedFilename()).toBe('vectors_layer2.tsv');
+  const rows = readFileSync((await vectors.path())!, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((r) => r.split('\t').map(Number));
+  expect(maxAbsDiff(rows, expectedRun.hiddenStates[2])).toBeLessThan(1e-6);
+  expect(readFileSync((await metadata.path())!, 'utf8')).toBe(
+    'token\tposition\ttext\n[CLS]\t0\thello world\n▁hello\t1\thello world\n▁world\t2\thello world\n[SEP]\t3\thello world\n',
+  );
+
+  const json = JSON.parse((await download('export.json')).bytes.toString('utf8'));
+  expect(json).toMatchObject({
+    text: 'hello world',
+    tokens: ['[CLS]', '▁hello', '▁world', '[SEP]'],
+    layer: 2,
+  });
+  expect(maxAbsDiff(json.hiddenStates, expectedRun.hiddenStates[2])).toBe(0);
 });
 
 test('the text survives a reload and lives in the URL; a pair gets segment B', async ({ page }) => {

@@ -1,5 +1,6 @@
 /** The playground page. */
 import { EmbeddingSection } from './EmbeddingView.tsx';
+import { ExportPanel } from './ExportPanel.tsx';
 import { Messages } from './Messages.tsx';
 import { ModelPanel } from './ModelPanel.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
@@ -21,6 +22,7 @@ export function App() {
       <LayerControl />
       <VectorPanel />
       <EmbeddingSection />
+      <ExportPanel />
     </main>
   );
 }

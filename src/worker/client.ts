@@ -4,6 +4,7 @@
  * asked for. A worker that dies is replaced, its model reloaded, and each request it was working on retried
  * once. Takes a port factory, so tests can inject fakes.
  */
+import type { ExportFile } from '../engine/export/runFiles.ts';
 import type { BackendRequest, Dtype, FloatTensor } from '../engine/types.ts';
 import type { CacheUsage } from './cachedSource.ts';
 import type {
@@ -88,6 +89,15 @@ export class EngineClient {
     return this.send({ type: 'layers', runId, layers }) as Promise<Record<number, FloatTensor> | null>;
   }
 
+  /** Files exported from a view run (moved out of the worker, not copied). */
+  export(
+    runId: number,
+    what: 'hidden-npy' | 'attentions-npy' | 'projector',
+    layer: number,
+  ): Promise<ExportFile[]> {
+    return this.send({ type: 'export', runId, what, layer }) as Promise<ExportFile[]>;
+  }
+
   cacheUsage(): Promise<CacheUsage> {
     return this.send({ type: 'cache-usage' }) as Promise<CacheUsage>;
   }
@@ -165,6 +175,8 @@ export class EngineClient {
         return pending.resolve(event.hiddenStates);
       case 'cache-usage':
         return pending.resolve(event.usage);
+      case 'files':
+        return pending.resolve(event.files);
       case 'cancelled':
       case 'done':
         return pending.resolve(event.type === 'done' ? undefined : null);

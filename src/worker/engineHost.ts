@@ -5,6 +5,12 @@
  */
 import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
 import { layerCosines } from '../engine/analysis.ts';
+import {
+  attentionsNpy,
+  hiddenStatesNpy,
+  projectorFiles,
+  type ExportFile,
+} from '../engine/export/runFiles.ts';
 import type { HostEnvironment } from '../engine/backend.ts';
 import { blobSource } from '../engine/blobSource.ts';
 import { EngineError, messageOf } from '../engine/errors.ts';
@@ -35,7 +41,7 @@ const WARM_UP_TEXT = 'Hello world.';
 export class EngineHost {
   private engine: AlbertEngine | undefined;
   private loadRequest: LoadRequest | undefined;
-  private lastRun: { id: number; run: AlbertRun } | undefined;
+  private lastRun: { id: number; run: AlbertRun; text: string; pair?: string } | undefined;
   private ort: OrtModule | undefined;
 
   constructor(private readonly options: HostOptions) {}
@@ -89,7 +95,7 @@ export class EngineHost {
       await this.fallBackToWasm(`WebGPU failed while running (${messageOf(error)})`);
       return this.run(id, text, pair, want);
     }
-    if (want.lane === 'view') this.lastRun = { id, run };
+    if (want.lane === 'view') this.lastRun = { id, run, text, pair };
     const layers = want.layers === 'all' ? run.hiddenStates.map((_, i) => i) : want.layers;
     const view: RunView = {
       runId: id,
@@ -116,6 +122,28 @@ export class EngineHost {
   layers(runId: number, layers: number[]): Record<number, FloatTensor> | undefined {
     if (this.lastRun?.id !== runId) return undefined;
     return pick(this.lastRun.run.hiddenStates, layers, true);
+  }
+
+  /** Export files of the latest view run (attention maps are computed again if that run did not keep them). */
+  async export(
+    runId: number,
+    what: 'hidden-npy' | 'attentions-npy' | 'projector',
+    layer: number,
+  ): Promise<ExportFile[]> {
+    const last = this.lastRun;
+    if (last?.id !== runId)
+      throw new EngineError('input', 'that run is gone; run the text again to export it');
+    const run = last.run;
+    if (what === 'hidden-npy') return [hiddenStatesNpy(run.hiddenStates)];
+    if (what === 'projector') {
+      const hidden = run.hiddenStates[layer];
+      if (!hidden) throw new EngineError('input', `no layer ${layer} in this model`);
+      return projectorFiles(hidden, run.tokens, run.tokenTypeIds, [last.text, last.pair ?? ''], layer);
+    }
+    const attentions = run.attentions.length
+      ? run.attentions
+      : (await this.requireEngine().run(last.text, last.pair, { hiddenStates: false })).attentions;
+    return [attentionsNpy(attentions)];
   }
 
   /** Test hook: destroys the WebGPU device as a driver reset would. */

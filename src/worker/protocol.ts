@@ -5,6 +5,7 @@
  * and the worker keeps the whole run so other layers can be fetched without running the model again.
  */
 import type { PickedFile } from '../engine/blobSource.ts';
+import type { ExportFile } from '../engine/export/runFiles.ts';
 import type { EngineErrorCode } from '../engine/errors.ts';
 import type { Encoding } from '../engine/tokenizer.ts';
 import type { BackendInfo, BackendRequest, Dtype, FloatTensor, Timings } from '../engine/types.ts';
@@ -37,6 +38,14 @@ export type WorkerRequest =
   | { type: 'layers'; id: number; runId: number; layers: number[] }
   | { type: 'cache-usage'; id: number }
   | { type: 'cache-clear'; id: number }
+  /** Files of the latest view run: all hidden states or all attention maps as .npy, or the Projector pair. */
+  | {
+      type: 'export';
+      id: number;
+      runId: number;
+      what: 'hidden-npy' | 'attentions-npy' | 'projector';
+      layer: number;
+    }
   /** Test hooks: destroy the WebGPU device; crash the worker. */
   | { type: 'debug'; id: number; action: 'lose-device' | 'crash' };
 
@@ -87,6 +96,7 @@ export type WorkerEvent =
   | { type: 'cancelled'; id: number }
   | { type: 'cache-usage'; id: number; usage: CacheUsage }
   | { type: 'done'; id: number }
+  | { type: 'files'; id: number; files: ExportFile[] }
   /** Unsolicited: the backend changed under a loaded model (the GPU was lost); `info` is the new state. */
   | { type: 'backend-changed'; id: 0; info: ModelInfo; notice: string }
   | { type: 'error'; id: number; error: WireError };

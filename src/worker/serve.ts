@@ -69,6 +69,14 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
           );
         return;
       }
+      case 'export': {
+        const files = await host.export(request.runId, request.what, request.layer);
+        send(
+          { type: 'files', id: request.id, files },
+          files.map((f) => f.bytes.buffer as Transferable),
+        );
+        return;
+      }
       case 'cache-usage':
         if (!options.caches) throw new EngineError('input', 'this browser has no Cache API');
         send({

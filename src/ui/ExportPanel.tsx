@@ -1,0 +1,89 @@
+/**
+ * Downloads of the current run for other tools: JSON of what is on screen; all hidden states or all attention
+ * maps as NumPy .npy (built in the worker, which holds them); the Embedding Projector's TSV pair for the
+ * selected layer.
+ */
+import { useState } from 'react';
+import { nested } from '../app/automation.ts';
+import type { ExportFile } from '../engine/export/runFiles.ts';
+import { useStore } from '../state/store.ts';
+import { useController } from './controllerContext.ts';
+
+function save(file: { name: string; mime: string; bytes: Uint8Array | string }): void {
+  const url = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.mime }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function ExportPanel() {
+  const controller = useController();
+  const run = useStore((s) => s.run);
+  const layer = useStore((s) => s.layer);
+  const [error, setError] = useState<string>();
+  if (!run) return null;
+
+  const fromWorker = (what: 'hidden-npy' | 'attentions-npy' | 'projector') => async () => {
+    setError(undefined);
+    try {
+      const files: ExportFile[] = await controller.client.export(run.runId, what, layer);
+      files.forEach(save);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const shownJson = () => {
+    const s = useStore.getState();
+    const hidden = s.hiddenStates[layer];
+    const shown = {
+      model: s.info?.model,
+      modelFile: s.info?.modelFile,
+      backend: run.backend,
+      text: run.text,
+      pair: run.pair,
+      tokens: run.tokens,
+      ids: run.ids,
+      tokenTypeIds: run.tokenTypeIds,
+      offsets: run.offsets,
+      special: run.special,
+      truncated: run.truncated,
+      droppedTokens: run.droppedTokens,
+      layer,
+      selectedToken: s.selectedToken,
+      hiddenStates: hidden ? nested(hidden) : undefined,
+    };
+    save({
+      name: `albert-layer${layer}.json`,
+      mime: 'application/json',
+      bytes: JSON.stringify(shown, null, 1),
+    });
+  };
+  return (
+    <section className="exports" data-testid="export.panel">
+      <h2>Export</h2>
+      <button type="button" data-testid="export.json" onClick={shownJson}>
+        JSON of what is shown
+      </button>
+      <button type="button" data-testid="export.hidden-npy" onClick={() => void fromWorker('hidden-npy')()}>
+        All hidden states (.npy)
+      </button>
+      <button
+        type="button"
+        data-testid="export.attentions-npy"
+        onClick={() => void fromWorker('attentions-npy')()}
+      >
+        All attention maps (.npy)
+      </button>
+      <button type="button" data-testid="export.projector" onClick={() => void fromWorker('projector')()}>
+        Embedding Projector TSV (layer {layer})
+      </button>
+      {error && (
+        <p className="error" role="alert">
+          Could not export: {error}
+        </p>
+      )}
+    </section>
+  );
+}
