@@ -96,6 +96,38 @@ test('the token-embedding view draws its charts, follows the layer, and breaks n
   expect(violations).toEqual([]);
 });
 
+test('the attention view shows one head or the mean, without specials on request, following the layer', async ({
+  page,
+}) => {
+  const app = new Playground(page);
+  await app.open({ model: TINY, backend: 'wasm' });
+  await app.waitReady();
+  await app.typeText('hello world');
+  await page.getByTestId('view.attention-toggle').click();
+  const chart = page.getByTestId('chart.attention');
+  await expect(chart.locator('.gtitle')).toHaveText('Layer 3, mean over heads');
+  await page.getByTestId('attention.head').selectOption('2');
+  await expect(chart.locator('.gtitle')).toHaveText('Layer 3, head 2');
+  await page.getByTestId('attention.hide-specials').check();
+  await expect(chart.locator('.gtitle')).toHaveText(
+    'Layer 3, head 2 — [CLS]/[SEP] removed, rows renormalized',
+  );
+  // The map covers only the two words now, and each row still sums to 1.
+  const plotted = () =>
+    chart
+      .locator('.js-plotly-plot')
+      .evaluate((el) => (el as unknown as { data: { y: string[]; z: number[][] }[] }).data[0]!);
+  await expect.poll(async () => (await plotted()).y).toEqual(['1 ▁hello', '2 ▁world']);
+  for (const row of (await plotted()).z) expect(row[0]! + row[1]!).toBeCloseTo(1, 5);
+  await page.getByTestId('layer.slider').fill('1');
+  await expect(chart.locator('.gtitle')).toHaveText(
+    'Layer 1, head 2 — [CLS]/[SEP] removed, rows renormalized',
+  );
+  await page.getByTestId('layer.slider').fill('0');
+  await expect(page.getByTestId('view.attention')).toContainText('Layer 0 is the embedding projection');
+  await app.shot('attention-view');
+});
+
 test('exports: .npy of every hidden state and attention map, Projector TSV and JSON, equal to the engine', async ({
   page,
 }) => {

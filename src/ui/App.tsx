@@ -1,4 +1,5 @@
 /** The playground page. */
+import { AttentionSection } from './AttentionView.tsx';
 import { EmbeddingSection } from './EmbeddingView.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { Messages } from './Messages.tsx';
@@ -22,6 +23,7 @@ export function App() {
       <LayerControl />
       <VectorPanel />
       <EmbeddingSection />
+      <AttentionSection />
       <ExportPanel />
     </main>
   );

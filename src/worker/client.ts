@@ -89,6 +89,19 @@ export class EngineClient {
     return this.send({ type: 'layers', runId, layers }) as Promise<Record<number, FloatTensor> | null>;
   }
 
+  /** One attention map of a view run (layer 0..L-1), with the token indices it covers. */
+  attention(
+    runId: number,
+    layer: number,
+    head: number | 'mean',
+    hideSpecials: boolean,
+  ): Promise<{ map: FloatTensor; tokens: number[] }> {
+    return this.send({ type: 'attention', runId, layer, head, hideSpecials }) as Promise<{
+      map: FloatTensor;
+      tokens: number[];
+    }>;
+  }
+
   /** Files exported from a view run (moved out of the worker, not copied). */
   export(
     runId: number,
@@ -177,6 +190,8 @@ export class EngineClient {
         return pending.resolve(event.usage);
       case 'files':
         return pending.resolve(event.files);
+      case 'attention':
+        return pending.resolve({ map: event.map, tokens: event.tokens });
       case 'cancelled':
       case 'done':
         return pending.resolve(event.type === 'done' ? undefined : null);

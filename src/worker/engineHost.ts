@@ -4,7 +4,7 @@
  * device is lost or fails, telling the page why. Knows nothing about messages.
  */
 import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
-import { layerCosines } from '../engine/analysis.ts';
+import { headAverage, headMap, layerCosines, withoutSpecials } from '../engine/analysis.ts';
 import {
   attentionsNpy,
   hiddenStatesNpy,
@@ -89,7 +89,8 @@ export class EngineHost {
     const engine = this.requireEngine();
     let run: AlbertRun;
     try {
-      run = await engine.run(text, pair, { attentions: want.attentions });
+      // View runs keep their attention maps in the worker (the attention view fetches one at a time).
+      run = await engine.run(text, pair, { attentions: want.attentions || want.lane === 'view' });
     } catch (error) {
       if (engine.backend.name !== 'webgpu') throw error;
       await this.fallBackToWasm(`WebGPU failed while running (${messageOf(error)})`);
@@ -122,6 +123,27 @@ export class EngineHost {
   layers(runId: number, layers: number[]): Record<number, FloatTensor> | undefined {
     if (this.lastRun?.id !== runId) return undefined;
     return pick(this.lastRun.run.hiddenStates, layers, true);
+  }
+
+  /** One [n, n] map of the latest view run, with the token indices its rows and columns stand for. */
+  attention(
+    runId: number,
+    layer: number,
+    head: number | 'mean',
+    hideSpecials: boolean,
+  ): { map: FloatTensor; tokens: number[] } {
+    const last = this.lastRun;
+    if (last?.id !== runId) throw new EngineError('input', 'that run is gone; run the text again');
+    const all = last.run.attentions[layer];
+    if (!all) throw new EngineError('input', `no attention for layer ${layer + 1}`);
+    const heads = all.dims[0]!;
+    if (head !== 'mean' && (head < 0 || head >= heads))
+      throw new EngineError('input', `no head ${head} (this model has ${heads})`);
+    const picked = head === 'mean' ? headAverage(all) : headMap(all, head);
+    const tokens = Array.from({ length: picked.dims[0]! }, (_, i) => i);
+    if (!hideSpecials) return { map: { data: picked.data.slice(), dims: picked.dims }, tokens };
+    const { map, kept } = withoutSpecials(picked, last.run.special);
+    return { map, tokens: kept };
   }
 
   /** Export files of the latest view run (attention maps are computed again if that run did not keep them). */

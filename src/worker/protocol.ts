@@ -38,6 +38,15 @@ export type WorkerRequest =
   | { type: 'layers'; id: number; runId: number; layers: number[] }
   | { type: 'cache-usage'; id: number }
   | { type: 'cache-clear'; id: number }
+  /** One attention map of the latest view run: a head or the mean over heads, optionally without specials. */
+  | {
+      type: 'attention';
+      id: number;
+      runId: number;
+      layer: number;
+      head: number | 'mean';
+      hideSpecials: boolean;
+    }
   /** Files of the latest view run: all hidden states or all attention maps as .npy, or the Projector pair. */
   | {
       type: 'export';
@@ -97,6 +106,7 @@ export type WorkerEvent =
   | { type: 'cache-usage'; id: number; usage: CacheUsage }
   | { type: 'done'; id: number }
   | { type: 'files'; id: number; files: ExportFile[] }
+  | { type: 'attention'; id: number; map: FloatTensor; tokens: number[] }
   /** Unsolicited: the backend changed under a loaded model (the GPU was lost); `info` is the new state. */
   | { type: 'backend-changed'; id: 0; info: ModelInfo; notice: string }
   | { type: 'error'; id: number; error: WireError };

@@ -69,6 +69,16 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
           );
         return;
       }
+      case 'attention': {
+        const { map, tokens } = host.attention(
+          request.runId,
+          request.layer,
+          request.head,
+          request.hideSpecials,
+        );
+        send({ type: 'attention', id: request.id, map, tokens }, [map.data.buffer as Transferable]);
+        return;
+      }
       case 'export': {
         const files = await host.export(request.runId, request.what, request.layer);
         send(

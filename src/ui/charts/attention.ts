@@ -6,9 +6,18 @@
 import type { FloatTensor } from '../../engine/types.ts';
 import { rows, tokenLabels, type Figure } from './types.ts';
 
-export function attentionHeatmap(map: FloatTensor, tokens: string[], title: string): Figure {
+/**
+ * @param positions each row's token position in the text, when the map covers only some tokens (specials
+ *   hidden); labels then keep the text's numbering
+ */
+export function attentionHeatmap(
+  map: FloatTensor,
+  tokens: string[],
+  title: string,
+  positions?: number[],
+): Figure {
   const n = map.dims[0]!;
-  const labels = tokenLabels(tokens);
+  const labels = positions ? tokens.map((t, i) => `${positions[i] ?? i} ${t}`) : tokenLabels(tokens);
   return {
     data: [
       {

@@ -48,6 +48,8 @@ describe('attention charts', () => {
       [0.25, 0.75],
     ]);
     expect(t.x).toEqual(['0 a', '1 b']);
+    // With specials hidden, labels keep the text's numbering.
+    expect(trace(attentionHeatmap(map, ['a', 'b'], 't', [1, 2])).y).toEqual(['1 a', '2 b']);
   });
 
   it('arithmetic: softmax of the scores, the denominator, the cell share, and agreement with the model', () => {
