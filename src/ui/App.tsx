@@ -1,9 +1,10 @@
 /** The playground page. */
-import { AttentionSection } from './AttentionView.tsx';
-import { EmbeddingSection } from './EmbeddingView.tsx';
+import { AttentionView } from './AttentionView.tsx';
+import { EmbeddingView } from './EmbeddingView.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { Messages } from './Messages.tsx';
 import { ModelPanel } from './ModelPanel.tsx';
+import { OnRequest } from './OnRequest.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import { TextPanel } from './TextPanel.tsx';
 import { TokenChips } from './TokenChips.tsx';
@@ -22,8 +23,12 @@ export function App() {
       <TokenChips />
       <LayerControl />
       <VectorPanel />
-      <EmbeddingSection />
-      <AttentionSection />
+      <OnRequest label="token-embedding charts" testId="view.embeddings-toggle">
+        <EmbeddingView />
+      </OnRequest>
+      <OnRequest label="attention map" testId="view.attention-toggle">
+        <AttentionView />
+      </OnRequest>
       <ExportPanel />
     </main>
   );

@@ -9,7 +9,7 @@ import { attentionHeatmap } from './charts/attention.ts';
 import { Plot } from './charts/Plot.tsx';
 import { useController } from './controllerContext.ts';
 
-function AttentionView() {
+export function AttentionView() {
   const controller = useController();
   const run = useStore((s) => s.run);
   const layer = useStore((s) => s.layer);
@@ -85,25 +85,5 @@ function AttentionView() {
         )
       )}
     </div>
-  );
-}
-
-/** Opens on request, like the other plotly views (they load plotly and draw on the main thread). */
-export function AttentionSection() {
-  const [open, setOpen] = useState(false);
-  const hasRun = useStore((s) => s.run !== undefined);
-  if (!hasRun) return null;
-  return (
-    <section className="attention-section">
-      <button
-        type="button"
-        data-testid="view.attention-toggle"
-        aria-expanded={open}
-        onClick={() => setOpen(!open)}
-      >
-        {open ? 'Hide' : 'Show'} attention map
-      </button>
-      {open && <AttentionView />}
-    </section>
   );
 }

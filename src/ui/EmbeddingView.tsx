@@ -2,36 +2,13 @@
  * "Token embeddings": the tokens × dimensions heatmap at the selected layer, each token's norm, and how much
  * each layer turns the selected token (cosine between consecutive layers).
  */
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { tokenNorms } from '../engine/analysis.ts';
 import { useStore } from '../state/store.ts';
 import { embeddingHeatmap, layerCosineLines, normBars } from './charts/embeddings.ts';
 import { Plot } from './charts/Plot.tsx';
 
-/**
- * The charts load plotly (4.6 MB) and draw on the main thread, so they open on request; drawing them without
- * long tasks is the next step (see README).
- */
-export function EmbeddingSection() {
-  const [open, setOpen] = useState(false);
-  const hasRun = useStore((s) => s.run !== undefined);
-  if (!hasRun) return null;
-  return (
-    <section className="embedding-section">
-      <button
-        type="button"
-        data-testid="view.embeddings-toggle"
-        aria-expanded={open}
-        onClick={() => setOpen(!open)}
-      >
-        {open ? 'Hide' : 'Show'} token-embedding charts
-      </button>
-      {open && <EmbeddingView />}
-    </section>
-  );
-}
-
-function EmbeddingView() {
+export function EmbeddingView() {
   const run = useStore((s) => s.run);
   const layer = useStore((s) => s.layer);
   const selected = useStore((s) => s.selectedToken);
