@@ -98,23 +98,24 @@ export class EngineHost {
     }
     if (want.lane === 'view') this.lastRun = { id, run, text, pair };
     const layers = want.layers === 'all' ? run.hiddenStates.map((_, i) => i) : want.layers;
+    // Everything but the tensors crosses as is; of those, only what was asked for.
+    const {
+      hiddenStates,
+      attentions,
+      attentionScores: _scores,
+      logits: _logits,
+      embeddings: _embeddings,
+      ...encoding
+    } = run;
     const view: RunView = {
+      ...encoding,
       runId: id,
       text,
       pair,
-      tokens: run.tokens,
-      ids: run.ids,
-      tokenTypeIds: run.tokenTypeIds,
-      offsets: run.offsets,
-      special: run.special,
-      truncated: run.truncated,
-      droppedTokens: run.droppedTokens,
       // The worker keeps view runs for later layer requests, so it sends copies (which then move, not clone).
-      hiddenStates: pick(run.hiddenStates, layers, want.lane === 'view'),
-      backend: run.backend,
-      timings: run.timings,
+      hiddenStates: pick(hiddenStates, layers, want.lane === 'view'),
     };
-    if (want.attentions) view.attentions = run.attentions;
+    if (want.attentions) view.attentions = attentions;
     if (want.lane === 'view') view.layerCosines = layerCosines(run.hiddenStates);
     return view;
   }
