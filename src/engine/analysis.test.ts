@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { headAverage, headMap, layerCosines, tokenNorms, withoutSpecials } from './analysis.ts';
+import {
+  downsampleMax,
+  headAverage,
+  headMap,
+  layerCosines,
+  tokenNorms,
+  withoutSpecials,
+} from './analysis.ts';
 
 const t = (values: number[], dims: number[]) => ({ data: Float32Array.from(values), dims });
 
@@ -29,5 +36,23 @@ describe('analysis', () => {
     expect(kept).toEqual([1, 2]);
     expect(out.dims).toEqual([2, 2]);
     expect(Array.from(out.data).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([0.4, 0.6, 0.5, 0.5]);
+  });
+});
+
+describe('downsampleMax', () => {
+  it('keeps each block’s largest value, so a thin diagonal survives shrinking', () => {
+    const n = 6;
+    const eye = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) eye[i * n + i] = 1;
+    const small = downsampleMax({ data: eye, dims: [n, n] }, 3);
+    expect(small.dims).toEqual([3, 3]);
+    expect(Array.from(small.data)).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  });
+
+  it('leaves maps smaller than the size as they are, and handles uneven blocks', () => {
+    const map = { data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), dims: [3, 3] };
+    expect(Array.from(downsampleMax(map, 8).data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // 3 → 2: blocks are rows/cols [0] and [1, 2].
+    expect(Array.from(downsampleMax(map, 2).data)).toEqual([1, 3, 7, 9]);
   });
 });

@@ -71,3 +71,26 @@ export function withoutSpecials(map: FloatTensor, special: boolean[]): { map: Fl
   });
   return { map: { data: out, dims: [m, m] }, kept };
 }
+
+/**
+ * Shrinks a [rows, cols] map to at most `size` × `size` by taking the largest value in each block, so a thin
+ * pattern (one token attending to its neighbour) still shows in a thumbnail where an average would fade it.
+ */
+export function downsampleMax(map: FloatTensor, size: number): FloatTensor {
+  const [rows, cols] = map.dims as [number, number];
+  const outRows = Math.min(rows, size);
+  const outCols = Math.min(cols, size);
+  const out = new Float32Array(outRows * outCols);
+  for (let r = 0; r < outRows; r++) {
+    const r0 = Math.floor((r * rows) / outRows);
+    const r1 = Math.floor(((r + 1) * rows) / outRows);
+    for (let c = 0; c < outCols; c++) {
+      const c0 = Math.floor((c * cols) / outCols);
+      const c1 = Math.floor(((c + 1) * cols) / outCols);
+      let m = -Infinity;
+      for (let i = r0; i < r1; i++) for (let j = c0; j < c1; j++) m = Math.max(m, map.data[i * cols + j]!);
+      out[r * outCols + c] = m;
+    }
+  }
+  return { data: out, dims: [outRows, outCols] };
+}

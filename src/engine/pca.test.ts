@@ -71,6 +71,23 @@ describe('pca', () => {
     expect(Array.from(same.scores).every((v) => Math.abs(v) < 1e-6)).toBe(true);
   });
 
+  it('stays exact when the points span fewer directions than the iteration carries', () => {
+    // Four points in 10-D along two axes: variances 8/3 and 2/3, ratios 0.8 and 0.2, nothing left over.
+    const d = 10;
+    const x = new Float32Array(4 * d);
+    [
+      [0, 2],
+      [0, -2],
+      [1, 1],
+      [1, -1],
+    ].forEach(([axis, v], r) => (x[r * d + axis!] = v!));
+    const result = pca(x, 4, d, 3);
+    expect(result.explainedRatio).toEqual([0.8, 0.2, 0].map((v) => expect.closeTo(v, 9)));
+    expect(Array.from(result.scores.filter((_, i) => i % 3 === 0))).toEqual(
+      [2, -2, 0, 0].map((v) => expect.closeTo(v, 6)),
+    );
+  });
+
   it('symmetricEigen diagonalizes a known matrix', () => {
     // [[2,1],[1,2]] has eigenvalues 3 and 1 with vectors (1,1)/√2 and (1,−1)/√2.
     const { values, vectors } = symmetricEigen(Float64Array.from([2, 1, 1, 2]), 2);

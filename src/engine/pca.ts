@@ -64,17 +64,36 @@ export function symmetricEigen(matrix: Float64Array, m: number): { values: numbe
   return { values: order.map((i) => a[i * m + i]!), vectors };
 }
 
-/** Orthonormalizes the m columns of a d×m matrix in place (modified Gram–Schmidt). */
-function orthonormalize(q: Float64Array, d: number, m: number): void {
-  for (let j = 0; j < m; j++) {
+/** Removes column j's components along columns 0..j-1 (twice: one pass leaves rounding error behind). */
+function orthogonalizeColumn(q: Float64Array, d: number, m: number, j: number): number {
+  for (let pass = 0; pass < 2; pass++)
     for (let i = 0; i < j; i++) {
       let dot = 0;
       for (let r = 0; r < d; r++) dot += q[r * m + i]! * q[r * m + j]!;
       for (let r = 0; r < d; r++) q[r * m + j]! -= dot * q[r * m + i]!;
     }
-    let norm = 0;
-    for (let r = 0; r < d; r++) norm += q[r * m + j]! ** 2;
-    norm = Math.sqrt(norm) || 1;
+  let norm = 0;
+  for (let r = 0; r < d; r++) norm += q[r * m + j]! ** 2;
+  return Math.sqrt(norm);
+}
+
+/**
+ * Orthonormalizes the m columns of a d×m matrix in place (Gram–Schmidt, twice). When the data have fewer
+ * directions than columns (few points), a column can vanish into rounding noise; it is replaced by a unit
+ * vector orthogonal to the others, so the basis stays orthonormal and Rayleigh–Ritz stays exact.
+ */
+function orthonormalize(q: Float64Array, d: number, m: number): void {
+  for (let j = 0; j < m; j++) {
+    let before = 0;
+    for (let r = 0; r < d; r++) before += q[r * m + j]! ** 2;
+    let norm = orthogonalizeColumn(q, d, m, j);
+    for (let t = 0; norm <= 1e-9 * Math.sqrt(before) || norm === 0; t++) {
+      if (t >= d) throw new Error('pca: could not complete an orthonormal basis');
+      for (let r = 0; r < d; r++) q[r * m + j] = r === (j + t) % d ? 1 : 0;
+      before = 1;
+      norm = orthogonalizeColumn(q, d, m, j);
+      if (norm < 0.1) norm = 0;
+    }
     for (let r = 0; r < d; r++) q[r * m + j]! /= norm;
   }
 }

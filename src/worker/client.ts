@@ -10,6 +10,8 @@ import type { CacheUsage } from './cachedSource.ts';
 import type {
   ModelInfo,
   ModelLocation,
+  ProjectionRequest,
+  ProjectionView,
   RunView,
   RunWant,
   WireError,
@@ -102,6 +104,47 @@ export class EngineClient {
     }>;
   }
 
+  /** Every head of the given layers (0..L-1), shrunk to at most size × size: [layers, heads, s, s]. */
+  attentionThumbnails(
+    runId: number,
+    layers: number[],
+    size: number,
+    hideSpecials: boolean,
+  ): Promise<{ maps: FloatTensor; tokens: number[] }> {
+    return this.send({ type: 'attention-thumbnails', runId, layers, size, hideSpecials }) as Promise<{
+      maps: FloatTensor;
+      tokens: number[];
+    }>;
+  }
+
+  /** One query's pre-softmax scores and probabilities at one head (the worker keeps the scores until released). */
+  attentionRow(
+    runId: number,
+    layer: number,
+    head: number,
+    query: number,
+  ): Promise<{ scores: Float32Array; probabilities: Float32Array }> {
+    return this.send({ type: 'attention-row', runId, layer, head, query }) as Promise<{
+      scores: Float32Array;
+      probabilities: Float32Array;
+    }>;
+  }
+
+  /** Lets the worker drop the attention scores it keeps for the arithmetic table. */
+  releaseScores(): Promise<void> {
+    return this.send({ type: 'release-scores' }) as Promise<void>;
+  }
+
+  /** The factorized embeddings ([tokens, embedding_size]) of a view run. */
+  factorized(runId: number): Promise<FloatTensor> {
+    return this.send({ type: 'factorized', runId }) as Promise<FloatTensor>;
+  }
+
+  /** PCA coordinates of a view run's tokens, with other texts projected on the same axes. */
+  projection(request: Omit<ProjectionRequest, 'type' | 'id'>): Promise<ProjectionView> {
+    return this.send({ type: 'projection', ...request }) as Promise<ProjectionView>;
+  }
+
   /** Files exported from a view run (moved out of the worker, not copied). */
   export(
     runId: number,
@@ -192,6 +235,14 @@ export class EngineClient {
         return pending.resolve(event.files);
       case 'attention':
         return pending.resolve({ map: event.map, tokens: event.tokens });
+      case 'thumbnails':
+        return pending.resolve({ maps: event.maps, tokens: event.tokens });
+      case 'attention-row':
+        return pending.resolve({ scores: event.scores, probabilities: event.probabilities });
+      case 'tensor':
+        return pending.resolve(event.tensor);
+      case 'projection':
+        return pending.resolve(event.view);
       case 'cancelled':
       case 'done':
         return pending.resolve(event.type === 'done' ? undefined : null);

@@ -4,7 +4,7 @@
  * device is lost or fails, telling the page why. Knows nothing about messages.
  */
 import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
-import { headAverage, headMap, layerCosines, withoutSpecials } from '../engine/analysis.ts';
+import { layerCosines } from '../engine/analysis.ts';
 import {
   attentionsNpy,
   hiddenStatesNpy,
@@ -19,7 +19,16 @@ import { hubBaseUrl, urlSource } from '../engine/modelSource.ts';
 import type { OrtModule } from '../engine/session.ts';
 import type { FloatTensor } from '../engine/types.ts';
 import { cachedSource } from './cachedSource.ts';
-import type { ModelInfo, ModelLocation, RunView, RunWant, WorkerRequest } from './protocol.ts';
+import type {
+  ModelInfo,
+  ModelLocation,
+  ProjectionRequest,
+  ProjectionView,
+  RunView,
+  RunWant,
+  WorkerRequest,
+} from './protocol.ts';
+import { attentionMap, attentionRow, attentionThumbnails, projection } from './runViews.ts';
 
 export interface HostOptions {
   ort: () => Promise<OrtModule>;
@@ -37,11 +46,24 @@ export interface HostOptions {
 type LoadRequest = Extract<WorkerRequest, { type: 'load' }>;
 
 const WARM_UP_TEXT = 'Hello world.';
+/** Compared texts kept for the projection view (each holds every layer's vectors). */
+const MAX_COMPARED = 64;
+
+interface KeptRun {
+  id: number;
+  run: AlbertRun;
+  text: string;
+  pair?: string;
+  /** Attention scores, fetched (by running again) only while the arithmetic table is open. */
+  scores?: FloatTensor[];
+}
 
 export class EngineHost {
   private engine: AlbertEngine | undefined;
   private loadRequest: LoadRequest | undefined;
-  private lastRun: { id: number; run: AlbertRun; text: string; pair?: string } | undefined;
+  private lastRun: KeptRun | undefined;
+  /** Runs of compared texts by text, for the projection view; emptied when the model changes. */
+  private compared = new Map<string, AlbertRun>();
   private ort: OrtModule | undefined;
 
   constructor(private readonly options: HostOptions) {}
@@ -65,6 +87,7 @@ export class EngineHost {
     const previous = this.engine;
     this.engine = undefined;
     this.lastRun = undefined;
+    this.compared.clear();
     await previous?.dispose();
     this.ort ??= await this.options.ort();
     const engine = await AlbertEngine.load({
@@ -89,8 +112,9 @@ export class EngineHost {
     const engine = this.requireEngine();
     let run: AlbertRun;
     try {
-      // View runs keep their attention maps in the worker (the attention view fetches one at a time).
-      run = await engine.run(text, pair, { attentions: want.attentions || want.lane === 'view' });
+      // View runs keep their attention maps and factorized embeddings in the worker; views fetch pieces.
+      const view = want.lane === 'view';
+      run = await engine.run(text, pair, { attentions: want.attentions || view, embeddings: view });
     } catch (error) {
       if (engine.backend.name !== 'webgpu') throw error;
       await this.fallBackToWasm(`WebGPU failed while running (${messageOf(error)})`);
@@ -126,25 +150,65 @@ export class EngineHost {
     return pick(this.lastRun.run.hiddenStates, layers, true);
   }
 
-  /** One [n, n] map of the latest view run, with the token indices its rows and columns stand for. */
-  attention(
-    runId: number,
-    layer: number,
-    head: number | 'mean',
-    hideSpecials: boolean,
-  ): { map: FloatTensor; tokens: number[] } {
+  private kept(runId: number): KeptRun {
     const last = this.lastRun;
     if (last?.id !== runId) throw new EngineError('input', 'that run is gone; run the text again');
-    const all = last.run.attentions[layer];
-    if (!all) throw new EngineError('input', `no attention for layer ${layer + 1}`);
-    const heads = all.dims[0]!;
-    if (head !== 'mean' && (head < 0 || head >= heads))
-      throw new EngineError('input', `no head ${head} (this model has ${heads})`);
-    const picked = head === 'mean' ? headAverage(all) : headMap(all, head);
-    const tokens = Array.from({ length: picked.dims[0]! }, (_, i) => i);
-    if (!hideSpecials) return { map: { data: picked.data.slice(), dims: picked.dims }, tokens };
-    const { map, kept } = withoutSpecials(picked, last.run.special);
-    return { map, tokens: kept };
+    return last;
+  }
+
+  /** One [n, n] map of the latest view run, with the token indices its rows and columns stand for. */
+  attention(runId: number, layer: number, head: number | 'mean', hideSpecials: boolean) {
+    return attentionMap(this.kept(runId).run, layer, head, hideSpecials);
+  }
+
+  /** Every head of some layers of the latest view run, downsampled: the small multiples and the overview. */
+  attentionThumbnails(runId: number, layers: number[], size: number, hideSpecials: boolean) {
+    return attentionThumbnails(this.kept(runId).run, layers, size, hideSpecials);
+  }
+
+  /**
+   * One query's scores and probabilities. The scores double what a run holds (at 512 tokens, 150 MB for
+   * albert-base), so view runs do not keep them: the first row asked for runs the text again for them, and
+   * they stay until released or until the next view run.
+   */
+  async attentionRow(runId: number, layer: number, head: number, query: number) {
+    const kept = this.kept(runId);
+    kept.scores ??= (
+      await this.requireEngine().run(kept.text, kept.pair, { hiddenStates: false, attentionScores: true })
+    ).attentionScores;
+    return attentionRow(kept.run, kept.scores, layer, head, query);
+  }
+
+  releaseScores(): void {
+    if (this.lastRun) this.lastRun.scores = undefined;
+  }
+
+  /** A copy of the latest view run's factorized embeddings. */
+  factorized(runId: number): FloatTensor {
+    const embeddings = this.kept(runId).run.embeddings;
+    if (!embeddings)
+      throw new EngineError('input', 'this model file does not expose its factorized embeddings');
+    return { data: embeddings.data.slice(), dims: embeddings.dims };
+  }
+
+  /** PCA of the latest view run's tokens, with compared texts run (once each) and projected on the same axes. */
+  async projection(request: Omit<ProjectionRequest, 'type' | 'id'>): Promise<ProjectionView> {
+    const kept = this.kept(request.runId);
+    const texts = [...new Set(request.compare.map((t) => t.trim()).filter(Boolean))];
+    if (texts.length > MAX_COMPARED)
+      throw new EngineError('input', `compare at most ${MAX_COMPARED} texts at once (got ${texts.length})`);
+    const compared: { run: AlbertRun; text: string }[] = [];
+    for (const text of texts) {
+      let run = this.compared.get(text);
+      if (!run) {
+        run = await this.requireEngine().run(text, undefined, { attentions: false });
+        this.compared.set(text, run);
+      }
+      compared.push({ run, text });
+    }
+    // Forget texts no longer compared, so memory follows the box's contents.
+    for (const text of this.compared.keys()) if (!texts.includes(text)) this.compared.delete(text);
+    return projection(kept, compared, request);
   }
 
   /** Export files of the latest view run (attention maps are computed again if that run did not keep them). */

@@ -8,6 +8,7 @@ import type { PickedFile } from '../engine/blobSource.ts';
 import type { ExportFile } from '../engine/export/runFiles.ts';
 import type { EngineErrorCode } from '../engine/errors.ts';
 import type { Encoding } from '../engine/tokenizer.ts';
+import type { Projection } from '../engine/projection.ts';
 import type { BackendInfo, BackendRequest, Dtype, FloatTensor, Timings } from '../engine/types.ts';
 import type { CacheUsage } from './cachedSource.ts';
 
@@ -47,6 +48,21 @@ export type WorkerRequest =
       head: number | 'mean';
       hideSpecials: boolean;
     }
+  /** Every head of some layers, each shrunk to at most size × size: the small multiples and the overview. */
+  | {
+      type: 'attention-thumbnails';
+      id: number;
+      runId: number;
+      layers: number[];
+      size: number;
+      hideSpecials: boolean;
+    }
+  /** One query's row at one head, pre-softmax scores and probabilities (the worker keeps scores until released). */
+  | { type: 'attention-row'; id: number; runId: number; layer: number; head: number; query: number }
+  | { type: 'release-scores'; id: number }
+  /** The 128-d factorized embeddings (before embedding_hidden_mapping_in) of the latest view run. */
+  | { type: 'factorized'; id: number; runId: number }
+  | ProjectionRequest
   /** Files of the latest view run: all hidden states or all attention maps as .npy, or the Projector pair. */
   | {
       type: 'export';
@@ -57,6 +73,30 @@ export type WorkerRequest =
     }
   /** Test hooks: destroy the WebGPU device; crash the worker. */
   | { type: 'debug'; id: number; action: 'lose-device' | 'crash' };
+
+/** PCA of the latest view run's token vectors, with other texts (run and kept in the worker) on the same axes. */
+export interface ProjectionRequest {
+  type: 'projection';
+  id: number;
+  runId: number;
+  /** `layer`: the vectors at one layer; `paths`: one basis over all layers, every token's trajectory. */
+  mode: 'layer' | 'paths';
+  layer: number;
+  k: 2 | 3;
+  /** Texts to project with the main one, one group each. */
+  compare: string[];
+  hideSpecials: boolean;
+}
+
+/** The points of a projection: coordinates, a label and a group per point (repeated per layer for paths). */
+export interface ProjectionView {
+  projection: Projection;
+  labels: string[];
+  groups: number[];
+  groupNames: string[];
+  /** How many layers the scores cover (1, or L+1 for paths). */
+  layers: number;
+}
 
 export interface ModelInfo {
   model: string;
@@ -107,6 +147,10 @@ export type WorkerEvent =
   | { type: 'done'; id: number }
   | { type: 'files'; id: number; files: ExportFile[] }
   | { type: 'attention'; id: number; map: FloatTensor; tokens: number[] }
+  | { type: 'thumbnails'; id: number; maps: FloatTensor; tokens: number[] }
+  | { type: 'attention-row'; id: number; scores: Float32Array; probabilities: Float32Array }
+  | { type: 'tensor'; id: number; tensor: FloatTensor }
+  | { type: 'projection'; id: number; view: ProjectionView }
   /** Unsolicited: the backend changed under a loaded model (the GPU was lost); `info` is the new state. */
   | { type: 'backend-changed'; id: 0; info: ModelInfo; notice: string }
   | { type: 'error'; id: number; error: WireError };

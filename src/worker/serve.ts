@@ -79,6 +79,38 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
         send({ type: 'attention', id: request.id, map, tokens }, [map.data.buffer as Transferable]);
         return;
       }
+      case 'attention-thumbnails': {
+        const { maps, tokens } = host.attentionThumbnails(
+          request.runId,
+          request.layers,
+          request.size,
+          request.hideSpecials,
+        );
+        send({ type: 'thumbnails', id: request.id, maps, tokens }, [maps.data.buffer as Transferable]);
+        return;
+      }
+      case 'attention-row': {
+        const row = await host.attentionRow(request.runId, request.layer, request.head, request.query);
+        send({ type: 'attention-row', id: request.id, ...row }, [
+          row.scores.buffer as Transferable,
+          row.probabilities.buffer as Transferable,
+        ]);
+        return;
+      }
+      case 'release-scores':
+        host.releaseScores();
+        send({ type: 'done', id: request.id });
+        return;
+      case 'factorized': {
+        const tensor = host.factorized(request.runId);
+        send({ type: 'tensor', id: request.id, tensor }, [tensor.data.buffer as Transferable]);
+        return;
+      }
+      case 'projection': {
+        const view = await host.projection(request);
+        send({ type: 'projection', id: request.id, view }, [view.projection.scores.buffer as Transferable]);
+        return;
+      }
       case 'export': {
         const files = await host.export(request.runId, request.what, request.layer);
         send(

@@ -1,0 +1,140 @@
+/**
+ * What the attention and projection views fetch from a run the worker keeps: one map, downsampled thumbnails
+ * of many heads, one query's row of scores and probabilities, and PCA coordinates. Pure functions of a run, so
+ * they are tested without a worker; only their small results cross to the page.
+ */
+import type { AlbertRun } from '../engine/albert.ts';
+import { downsampleMax, headAverage, headMap, withoutSpecials } from '../engine/analysis.ts';
+import { EngineError } from '../engine/errors.ts';
+import { projectPaths, projectTogether } from '../engine/projection.ts';
+import type { FloatTensor } from '../engine/types.ts';
+import type { ProjectionRequest, ProjectionView } from './protocol.ts';
+
+type Head = number | 'mean';
+
+function layerAttention(run: AlbertRun, layer: number): FloatTensor {
+  const all = run.attentions[layer];
+  if (!all) throw new EngineError('input', `no attention for layer ${layer + 1}`);
+  return all;
+}
+
+function checkHead(all: FloatTensor, head: Head): void {
+  const heads = all.dims[0]!;
+  if (head !== 'mean' && (!Number.isInteger(head) || head < 0 || head >= heads))
+    throw new EngineError('input', `no head ${head} (this model has ${heads})`);
+}
+
+/** One [n, n] map (a head or the mean over heads), with the token indices its rows and columns stand for. */
+export function attentionMap(
+  run: AlbertRun,
+  layer: number,
+  head: Head,
+  hideSpecials: boolean,
+): { map: FloatTensor; tokens: number[] } {
+  const all = layerAttention(run, layer);
+  checkHead(all, head);
+  const picked = head === 'mean' ? headAverage(all) : headMap(all, head);
+  const tokens = Array.from({ length: picked.dims[0]! }, (_, i) => i);
+  if (!hideSpecials) return { map: { data: picked.data.slice(), dims: picked.dims }, tokens };
+  const { map, kept } = withoutSpecials(picked, run.special);
+  return { map, tokens: kept };
+}
+
+/**
+ * Every head of the given layers, each shrunk to at most size × size (largest weight per block):
+ * [layers.length, heads, s, s], and the token indices the full maps cover.
+ */
+export function attentionThumbnails(
+  run: AlbertRun,
+  layers: number[],
+  size: number,
+  hideSpecials: boolean,
+): { maps: FloatTensor; tokens: number[] } {
+  let tokens: number[] = [];
+  let side = 0;
+  const parts: Float32Array[] = [];
+  let heads = 0;
+  for (const layer of layers) {
+    const all = layerAttention(run, layer);
+    heads = all.dims[0]!;
+    for (let h = 0; h < heads; h++) {
+      const full = attentionMap(run, layer, h, hideSpecials);
+      tokens = full.tokens;
+      const small = downsampleMax(full.map, size);
+      side = small.dims[0]!;
+      parts.push(small.data);
+    }
+  }
+  const data = new Float32Array(parts.length * side * side);
+  parts.forEach((p, i) => data.set(p, i * side * side));
+  return { maps: { data, dims: [layers.length, heads, side, side] }, tokens };
+}
+
+/** One query's row at one head: the pre-softmax scores (from `scores`) and the model's probabilities. */
+export function attentionRow(
+  run: AlbertRun,
+  scores: FloatTensor[],
+  layer: number,
+  head: number,
+  query: number,
+): { scores: Float32Array; probabilities: Float32Array } {
+  const all = layerAttention(run, layer);
+  checkHead(all, head);
+  const n = all.dims[1]!;
+  if (!Number.isInteger(query) || query < 0 || query >= n)
+    throw new EngineError('input', `no token ${query} (this text has ${n})`);
+  const row = (t: FloatTensor) => t.data.slice((head * n + query) * n, (head * n + query + 1) * n);
+  return { scores: row(scores[layer]!), probabilities: row(all) };
+}
+
+const short = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
+
+/**
+ * PCA coordinates of the main run's tokens (and of each compared text's), at one layer or over all layers
+ * ("paths"). Groups are segments for a single text, texts when comparing.
+ */
+export function projection(
+  main: { run: AlbertRun; text: string; pair?: string },
+  compared: { run: AlbertRun; text: string }[],
+  request: Pick<ProjectionRequest, 'mode' | 'layer' | 'k' | 'hideSpecials'>,
+): ProjectionView {
+  const sets = [main.run, ...compared.map((c) => c.run)];
+  const keep = sets.map((r) =>
+    r.tokens.map((_, i) => i).filter((i) => !(request.hideSpecials && r.special[i])),
+  );
+  if (keep.reduce((s, k) => s + k.length, 0) < 2)
+    throw new EngineError('input', 'a projection needs at least two tokens');
+  const labels: string[] = [];
+  const groups: number[] = [];
+  keep.forEach((rows, s) =>
+    rows.forEach((i) => {
+      labels.push(`${i} ${sets[s]!.tokens[i]}`);
+      groups.push(compared.length ? s : sets[s]!.tokenTypeIds[i]!);
+    }),
+  );
+  const groupNames = compared.length
+    ? [main, ...compared].map((c, s) => `text ${s + 1}: ${short(c.text)}`)
+    : main.pair !== undefined
+      ? ['segment A', 'segment B']
+      : ['tokens'];
+  const layerCount = main.run.hiddenStates.length;
+  if (request.mode === 'paths') {
+    const layers = Array.from({ length: layerCount }, (_, l) => sets.map((r) => r.hiddenStates[l]!));
+    return {
+      projection: projectPaths(layers, request.k, keep),
+      labels,
+      groups,
+      groupNames,
+      layers: layerCount,
+    };
+  }
+  const at = sets.map((r) => r.hiddenStates[request.layer]);
+  if (at.some((t) => !t)) throw new EngineError('input', `no layer ${request.layer} in this model`);
+  return {
+    projection: projectTogether(at as FloatTensor[], request.k, keep),
+    labels,
+    groups,
+    groupNames,
+    layers: 1,
+  };
+}
