@@ -46,6 +46,10 @@ export class Controller {
       backendRequest: url.backend ?? 'auto',
       dtype: url.dtype ?? 'fp32',
       ...(url.layer !== undefined ? { layer: url.layer } : {}),
+      ...(url.view ? { view: url.view } : {}),
+      ...(url.head !== undefined ? { head: url.head } : {}),
+      ...(url.pca ? { pcaMode: url.pca } : {}),
+      ...(url.compare !== undefined ? { compareTexts: url.compare } : {}),
     });
     useStore.subscribe((state, prev) => {
       if (state.text !== prev.text || state.pair !== prev.pair || state.pairEnabled !== prev.pairEnabled) {
@@ -53,6 +57,8 @@ export class Controller {
         this.scheduleRun();
       }
       if (state.layer !== prev.layer) void this.ensureLayer(state.layer);
+      if (state.showFactorized !== prev.showFactorized || state.layer !== prev.layer)
+        void this.ensureFactorized();
       this.syncUrl();
     });
     useStore.setState({ manifest: await this.env.manifest().catch(() => []) });
@@ -101,6 +107,7 @@ export class Controller {
       notice: undefined,
       run: undefined,
       hiddenStates: {},
+      factorized: undefined,
       runError: undefined,
       ...(options.keepBanner ? {} : { banner: undefined }),
     });
@@ -123,8 +130,14 @@ export class Controller {
           requested: 'auto',
           fallbackReason: 'q8 weights have no WebGPU kernels, so they run on WASM',
         };
-      const layer = Math.min(useStore.getState().layer, info.layers);
-      useStore.setState({ info, backend: info.backend, lifecycle: 'ready', layer: layer || info.layers });
+      const { layer, head } = useStore.getState();
+      useStore.setState({
+        info,
+        backend: info.backend,
+        lifecycle: 'ready',
+        layer: Math.min(layer, info.layers) || info.layers,
+        head: head !== 'mean' && head >= info.heads ? 'mean' : head,
+      });
       if (choice.location.kind === 'hub') void this.refreshCache();
       this.readyWaiters.splice(0).forEach((w) => w.resolve());
       await this.runNow();
@@ -159,13 +172,14 @@ export class Controller {
       useStore.setState((state) => ({
         run: rest,
         hiddenStates,
+        factorized: undefined,
         backend: run.backend,
         runError: undefined,
         lifecycle: 'ready',
         selectedToken: Math.min(state.selectedToken, tokens - 1),
       }));
       // The layer may have changed while this run was in flight.
-      await this.ensureLayer(useStore.getState().layer);
+      await Promise.all([this.ensureLayer(useStore.getState().layer), this.ensureFactorized()]);
     } catch (error) {
       useStore.setState({ lifecycle: 'error', runError: wire(error) });
     }
@@ -203,6 +217,14 @@ export class Controller {
       useStore.setState((s) => ({ hiddenStates: { ...s.hiddenStates, ...fetched } }));
   }
 
+  /** Fetches the factorized embeddings when layer 0 is to show them and the page does not hold them. */
+  private async ensureFactorized(): Promise<void> {
+    const { run, layer, showFactorized, factorized } = useStore.getState();
+    if (!run || layer !== 0 || !showFactorized || factorized) return;
+    const fetched = await this.client.factorized(run.runId).catch(() => undefined);
+    if (fetched && useStore.getState().run?.runId === run.runId) useStore.setState({ factorized: fetched });
+  }
+
   private syncUrl(): void {
     if (!this.env.history) return;
     const s = useStore.getState();
@@ -213,6 +235,10 @@ export class Controller {
       text: s.text,
       pair: s.pairEnabled ? s.pair : undefined,
       layer: s.info ? s.layer : undefined,
+      view: s.view,
+      head: s.head,
+      pca: s.pcaMode,
+      compare: s.compareTexts || undefined,
     });
     if (query !== this.env.location.search)
       this.env.history.replaceState(null, '', `${this.env.location.pathname}${query}`);

@@ -20,7 +20,7 @@ function memoryStorage(failing = false): Storage {
 }
 
 describe('URL state', () => {
-  it('round-trips model, backend, dtype, text, pair and layer', () => {
+  it('round-trips model, backend, dtype, text, pair, layer, view, head, PCA mode and compared texts', () => {
     const state = {
       model: 'Xenova/albert-base-v2',
       backend: 'webgpu',
@@ -28,13 +28,20 @@ describe('URL state', () => {
       text: 'a & b = c?',
       pair: 'ünïcode 😀',
       layer: 7,
+      view: 'attention',
+      head: 11,
+      pca: 'paths',
+      compare: 'first line\nsecond & line',
     } as const;
     expect(readUrlState(writeUrlState(state))).toEqual(state);
+    expect(readUrlState(writeUrlState({ head: 0 }))).toEqual({ head: 0 });
   });
 
   it('leaves defaults out and ignores values it does not know', () => {
-    expect(writeUrlState({ backend: 'auto', dtype: 'fp32' })).toBe('');
-    expect(readUrlState('?backend=cuda&dtype=int4&layer=-2&layer2=3')).toEqual({});
+    expect(
+      writeUrlState({ backend: 'auto', dtype: 'fp32', view: 'embeddings', head: 'mean', pca: '2d' }),
+    ).toBe('');
+    expect(readUrlState('?backend=cuda&dtype=int4&layer=-2&layer2=3&view=x&head=-1&pca=4d')).toEqual({});
   });
 
   it('keeps an empty text as a text', () => {

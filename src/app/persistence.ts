@@ -1,8 +1,10 @@
 /**
  * What survives a reload and what a link carries: the text lives in local storage and in the URL
- * (`?model=…&backend=…&dtype=…&text=…&pair=…&layer=…`), so a copied link reproduces the view.
+ * (`?model=…&backend=…&dtype=…&text=…&pair=…&layer=…&view=…&head=…&pca=…&compare=…`), so a copied link
+ * reopens the same picture.
  */
 import type { BackendRequest, Dtype } from '../engine/types.ts';
+import { PCA_MODES, VIEW_NAMES, type Head, type PcaMode, type ViewName } from '../state/store.ts';
 
 export interface UrlState {
   model?: string;
@@ -11,6 +13,11 @@ export interface UrlState {
   text?: string;
   pair?: string;
   layer?: number;
+  view?: ViewName;
+  head?: Head;
+  pca?: PcaMode;
+  /** Compared texts, one per line. */
+  compare?: string;
 }
 
 const BACKENDS: BackendRequest[] = ['auto', 'webgpu', 'wasm'];
@@ -29,6 +36,14 @@ export function readUrlState(search: string): UrlState {
   if (p.has('pair')) state.pair = p.get('pair')!;
   const layer = Number(p.get('layer'));
   if (p.has('layer') && Number.isInteger(layer) && layer >= 0) state.layer = layer;
+  const view = p.get('view') as ViewName | null;
+  if (view && VIEW_NAMES.includes(view)) state.view = view;
+  const head = p.get('head');
+  if (head === 'mean') state.head = 'mean';
+  else if (head !== null && /^\d+$/.test(head)) state.head = Number(head);
+  const pcaMode = p.get('pca') as PcaMode | null;
+  if (pcaMode && PCA_MODES.includes(pcaMode)) state.pca = pcaMode;
+  if (p.has('compare')) state.compare = p.get('compare')!;
   return state;
 }
 
@@ -41,6 +56,10 @@ export function writeUrlState(state: UrlState): string {
   if (state.text) p.set('text', state.text);
   if (state.pair) p.set('pair', state.pair);
   if (state.layer !== undefined) p.set('layer', String(state.layer));
+  if (state.view && state.view !== 'embeddings') p.set('view', state.view);
+  if (state.head !== undefined && state.head !== 'mean') p.set('head', String(state.head));
+  if (state.pca && state.pca !== '2d') p.set('pca', state.pca);
+  if (state.compare) p.set('compare', state.compare);
   const query = p.toString();
   return query ? `?${query}` : '';
 }

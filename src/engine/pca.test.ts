@@ -73,15 +73,15 @@ describe('pca', () => {
 
   it('stays exact when the points span fewer directions than the iteration carries', () => {
     // Four points in 10-D along two axes: variances 8/3 and 2/3, ratios 0.8 and 0.2, nothing left over.
-    const d = 10;
-    const x = new Float32Array(4 * d);
+    const width = 10;
+    const points = new Float32Array(4 * width);
     [
       [0, 2],
       [0, -2],
       [1, 1],
       [1, -1],
-    ].forEach(([axis, v], r) => (x[r * d + axis!] = v!));
-    const result = pca(x, 4, d, 3);
+    ].forEach(([axis, v], r) => (points[r * width + axis!] = v!));
+    const result = pca(points, 4, width, 3);
     expect(result.explainedRatio).toEqual([0.8, 0.2, 0].map((v) => expect.closeTo(v, 9)));
     expect(Array.from(result.scores.filter((_, i) => i % 3 === 0))).toEqual(
       [2, -2, 0, 0].map((v) => expect.closeTo(v, 6)),

@@ -49,17 +49,42 @@ export interface RunSlice {
   run?: Omit<RunView, 'hiddenStates' | 'attentions'>;
   /** Hidden states fetched for the current run, by layer. */
   hiddenStates: Record<number, FloatTensor>;
+  /** The current run's factorized embeddings, fetched when asked to be shown. */
+  factorized?: FloatTensor;
   runError?: WireError;
   backend?: BackendInfo;
 }
+
+/** The views below the token vector, one shown at a time (each draws only while it is shown). */
+export type ViewName = 'embeddings' | 'attention' | 'projection';
+export const VIEW_NAMES: ViewName[] = ['embeddings', 'attention', 'projection'];
+export type Head = number | 'mean';
+export type PcaMode = '2d' | '3d' | 'paths';
+export const PCA_MODES: PcaMode[] = ['2d', '3d', 'paths'];
 
 export interface ViewSlice {
   layer: number;
   selectedToken: number;
   hoveredToken: number | null;
+  view: ViewName;
+  /** The attention head shown (or the mean over heads). */
+  head: Head;
+  /** Attention and projection without [CLS]/[SEP]. */
+  hideSpecials: boolean;
+  pcaMode: PcaMode;
+  /** Texts projected with the main one, one per line. */
+  compareTexts: string;
+  /** Layer 0 shows the 128-d factorized embedding instead of its 768-d projection. */
+  showFactorized: boolean;
   setLayer(layer: number): void;
   selectToken(index: number): void;
   hoverToken(index: number | null): void;
+  setView(view: ViewName): void;
+  setHead(head: Head): void;
+  setHideSpecials(on: boolean): void;
+  setPcaMode(mode: PcaMode): void;
+  setCompareTexts(texts: string): void;
+  setShowFactorized(on: boolean): void;
 }
 
 export type AppState = ModelSlice & InputSlice & RunSlice & ViewSlice;
@@ -77,6 +102,12 @@ export const initialState = {
   layer: 0,
   selectedToken: 0,
   hoveredToken: null,
+  view: 'embeddings' as ViewName,
+  head: 'mean' as Head,
+  hideSpecials: false,
+  pcaMode: '2d' as PcaMode,
+  compareTexts: '',
+  showFactorized: false,
 };
 
 export const useStore = create<AppState>()((set) => ({
@@ -87,7 +118,20 @@ export const useStore = create<AppState>()((set) => ({
   setLayer: (layer) => set({ layer }),
   selectToken: (selectedToken) => set({ selectedToken }),
   hoverToken: (hoveredToken) => set({ hoveredToken }),
+  setView: (view) => set({ view }),
+  setHead: (head) => set({ head }),
+  setHideSpecials: (hideSpecials) => set({ hideSpecials }),
+  setPcaMode: (pcaMode) => set({ pcaMode }),
+  setCompareTexts: (compareTexts) => set({ compareTexts }),
+  setShowFactorized: (showFactorized) => set({ showFactorized }),
 }));
+
+/**
+ * The token vectors the selected layer shows: its hidden states, or at layer 0 the factorized embeddings when
+ * asked for (undefined while they are being fetched).
+ */
+export const shownVectors = (s: AppState): FloatTensor | undefined =>
+  s.layer === 0 && s.showFactorized ? s.factorized : s.hiddenStates[s.layer];
 
 /** Back to a fresh store (tests). */
 export function resetStore(): void {
@@ -96,6 +140,7 @@ export function resetStore(): void {
     choice: undefined,
     info: undefined,
     run: undefined,
+    factorized: undefined,
     error: undefined,
     banner: undefined,
     notice: undefined,

@@ -1,89 +1,165 @@
 /**
- * "Attention": one map of queries × keys for the selected layer — one head or the mean over heads — fetched
- * from the worker on demand, optionally without [CLS]/[SEP] (rows renormalized, and the view says so).
+ * "Attention": the selected layer's map of queries × keys — one head or the mean over heads — fetched from the
+ * worker on demand; the arithmetic of a clicked cell; every head of the layer as small multiples; and the
+ * whole model as layers × heads thumbnails. Hiding [CLS]/[SEP] renormalizes each row, and the title says so.
  */
-import { useEffect, useMemo, useState } from 'react';
-import type { FloatTensor } from '../engine/types.ts';
-import { useStore } from '../state/store.ts';
-import { attentionHeatmap } from './charts/attention.ts';
-import { Plot } from './charts/Plot.tsx';
+import { useCallback, useMemo, useState } from 'react';
+import { useStore, type Head } from '../state/store.ts';
+import { ArithmeticTable } from './attention/ArithmeticTable.tsx';
+import { AttentionThumbnails } from './attention/AttentionThumbnails.tsx';
+import { attentionHeatmapSpec } from './charts/attention.ts';
+import { HeatmapCanvas } from './charts/heatmap/HeatmapCanvas.tsx';
 import { useController } from './controllerContext.ts';
+import { showPiece } from './format.ts';
+import { useFetched } from './useFetched.ts';
+
+/** Thumbnail sides in cells: the layer's heads, and the model overview. */
+const HEAD_GRID_SIZE = 128;
+const OVERVIEW_SIZE = 32;
+
+function AttentionControls({ heads }: { heads: number }) {
+  const head = useStore((s) => s.head);
+  const setHead = useStore((s) => s.setHead);
+  const hideSpecials = useStore((s) => s.hideSpecials);
+  const setHideSpecials = useStore((s) => s.setHideSpecials);
+  return (
+    <div className="row">
+      <label>
+        Head{' '}
+        <select
+          data-testid="attention.head"
+          value={String(head)}
+          onChange={(e) => setHead(e.target.value === 'mean' ? 'mean' : Number(e.target.value))}
+        >
+          <option value="mean">mean over heads</option>
+          {Array.from({ length: heads }, (_, h) => (
+            <option key={h} value={h}>
+              head {h}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          data-testid="attention.hide-specials"
+          checked={hideSpecials}
+          onChange={(e) => setHideSpecials(e.target.checked)}
+        />{' '}
+        Hide [CLS]/[SEP] (each row is renormalized to sum to 1)
+      </label>
+    </div>
+  );
+}
 
 export function AttentionView() {
-  const controller = useController();
+  const { client } = useController();
   const run = useStore((s) => s.run);
+  const info = useStore((s) => s.info);
   const layer = useStore((s) => s.layer);
-  const heads = useStore((s) => s.info?.heads ?? 0);
-  const [head, setHead] = useState<number | 'mean'>('mean');
-  const [hideSpecials, setHideSpecials] = useState(false);
-  const [shown, setShown] = useState<{ map: FloatTensor; tokens: number[]; key: string }>();
-  const [error, setError] = useState<string>();
-  const key = `${run?.runId}:${layer}:${head}:${hideSpecials}`;
-  useEffect(() => {
-    if (!run || layer === 0) return;
-    let current = true;
-    controller.client
-      .attention(run.runId, layer - 1, head, hideSpecials)
-      .then((result) => current && setShown({ ...result, key }))
-      .catch((e: unknown) => current && setError((e as Error).message));
-    return () => {
-      current = false;
-    };
-  }, [controller, run, layer, head, hideSpecials, key]);
-  const figure = useMemo(() => {
+  const head = useStore((s) => s.head);
+  const hideSpecials = useStore((s) => s.hideSpecials);
+  const [cell, setCell] = useState<{ runId: number; query: number; key: number }>();
+  const key = run && layer > 0 ? `${run.runId}:${layer}:${head}:${hideSpecials}` : undefined;
+  const fetched = useFetched(key, () => client.attention(run!.runId, layer - 1, head, hideSpecials));
+  const shown = fetched.value;
+  const spec = useMemo(() => {
     if (!shown || !run) return undefined;
-    const title = `Layer ${layer}, ${head === 'mean' ? 'mean over heads' : `head ${head}`}${hideSpecials ? ' — [CLS]/[SEP] removed, rows renormalized' : ''}`;
-    return attentionHeatmap(
+    const [, l, h, hidden] = fetched.valueKey!.split(':');
+    const title = `Layer ${l}, ${h === 'mean' ? 'mean over heads' : `head ${h}`}${hidden === 'true' ? ' — [CLS]/[SEP] removed, rows renormalized' : ''}`;
+    return attentionHeatmapSpec(
       shown.map,
       shown.tokens.map((i) => run.tokens[i]!),
       title,
       shown.tokens,
     );
-  }, [shown, run, layer, head, hideSpecials]);
-  if (!run) return null;
+  }, [shown, run, fetched.valueKey]);
+  const hover = useCallback(
+    (row: number, col: number, value: number) => {
+      const name = (i: number) =>
+        `${shown?.tokens[i]} ${showPiece(run?.tokens[shown?.tokens[i] ?? 0] ?? '')}`;
+      return `query ${name(row)} → key ${name(col)}: ${value.toFixed(4)}`;
+    },
+    [shown, run],
+  );
+  const pick = useCallback((l: number, h: Head) => {
+    useStore.setState({ layer: l + 1, head: h });
+  }, []);
+  if (!run || !info) return null;
+  const openCell = cell && cell.runId === run.runId && typeof head === 'number' ? cell : undefined;
   return (
-    <div data-testid="view.attention">
-      <div className="row">
-        <label>
-          Head{' '}
-          <select
-            data-testid="attention.head"
-            value={String(head)}
-            onChange={(e) => setHead(e.target.value === 'mean' ? 'mean' : Number(e.target.value))}
-          >
-            <option value="mean">mean over heads</option>
-            {Array.from({ length: heads }, (_, h) => (
-              <option key={h} value={h}>
-                head {h}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            data-testid="attention.hide-specials"
-            checked={hideSpecials}
-            onChange={(e) => setHideSpecials(e.target.checked)}
-          />{' '}
-          Hide [CLS]/[SEP] (each row is renormalized to sum to 1)
-        </label>
-      </div>
+    <section className="attention-view" data-testid="view.attention">
+      <AttentionControls heads={info.heads} />
       {layer === 0 ? (
         <p className="hint">
-          Layer 0 is the embedding projection: it has no attention. Pick layer 1 or above.
+          Layer 0 is the embedding projection: it has no attention. Pick layer 1 or above, or a thumbnail
+          below.
         </p>
-      ) : error ? (
-        <p className="error">Could not fetch the attention map: {error}</p>
+      ) : fetched.error ? (
+        <p className="error">Could not fetch the attention map: {fetched.error}</p>
       ) : (
-        figure && (
-          <Plot
-            figure={figure}
-            testId="chart.attention"
-            height={Math.min(900, 160 + 22 * (shown?.tokens.length ?? 0))}
-          />
+        spec &&
+        shown && (
+          <>
+            <p className="hint">
+              {typeof head === 'number'
+                ? 'Click a cell to see the arithmetic behind its weight.'
+                : 'Pick a head to click a cell and see the arithmetic behind its weight (the mean has none of its own).'}
+            </p>
+            <HeatmapCanvas
+              spec={spec}
+              testId="chart.attention"
+              hover={hover}
+              onCellClick={(row, col) =>
+                setCell({ runId: run.runId, query: shown.tokens[row]!, key: shown.tokens[col]! })
+              }
+              selected={
+                openCell
+                  ? { row: shown.tokens.indexOf(openCell.query), col: shown.tokens.indexOf(openCell.key) }
+                  : undefined
+              }
+            />
+          </>
         )
       )}
-    </div>
+      {openCell && layer > 0 && typeof head === 'number' && (
+        <ArithmeticTable
+          runId={run.runId}
+          layer={layer - 1}
+          head={head}
+          query={openCell.query}
+          keyToken={openCell.key}
+          tokens={run.tokens}
+          headSize={info.hiddenSize / info.heads}
+          onClose={() => setCell(undefined)}
+        />
+      )}
+      {layer > 0 && (
+        <>
+          <h3>Every head of layer {layer}</h3>
+          <AttentionThumbnails
+            runId={run.runId}
+            layers={[layer - 1]}
+            size={HEAD_GRID_SIZE}
+            px={120}
+            hideSpecials={hideSpecials}
+            selected={{ layer: layer - 1, head }}
+            onPick={pick}
+            testId="attention.heads"
+          />
+        </>
+      )}
+      <h3>The whole model: layers × heads</h3>
+      <AttentionThumbnails
+        runId={run.runId}
+        layers={Array.from({ length: info.layers }, (_, l) => l)}
+        size={OVERVIEW_SIZE}
+        px={40}
+        hideSpecials={hideSpecials}
+        selected={{ layer: layer - 1, head }}
+        onPick={pick}
+        testId="attention.overview"
+      />
+    </section>
   );
 }

@@ -8,15 +8,7 @@ import { nested } from '../app/automation.ts';
 import type { ExportFile } from '../engine/export/runFiles.ts';
 import { useStore } from '../state/store.ts';
 import { useController } from './controllerContext.ts';
-
-function save(file: { name: string; mime: string; bytes: Uint8Array | string }): void {
-  const url = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.mime }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = file.name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+import { saveFile } from './download.ts';
 
 export function ExportPanel() {
   const controller = useController();
@@ -29,7 +21,7 @@ export function ExportPanel() {
     setError(undefined);
     try {
       const files: ExportFile[] = await controller.client.export(run.runId, what, layer);
-      files.forEach(save);
+      files.forEach(saveFile);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -54,7 +46,7 @@ export function ExportPanel() {
       selectedToken: s.selectedToken,
       hiddenStates: hidden ? nested(hidden) : undefined,
     };
-    save({
+    saveFile({
       name: `albert-layer${layer}.json`,
       mime: 'application/json',
       bytes: JSON.stringify(shown, null, 1),

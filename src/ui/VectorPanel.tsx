@@ -3,7 +3,7 @@
  * control runs from 0 (the embedding projection's output) to L (the last layer).
  */
 import { useMemo } from 'react';
-import { useStore } from '../state/store.ts';
+import { shownVectors, useStore } from '../state/store.ts';
 import { formatMs, showPiece, vectorNorm, vectorText } from './format.ts';
 
 function Sparkline({ values }: { values: Float32Array }) {
@@ -67,7 +67,8 @@ export function VectorPanel() {
   const loadTimings = useStore((s) => s.info?.timings);
   const layer = useStore((s) => s.layer);
   const selected = useStore((s) => s.selectedToken);
-  const hidden = useStore((s) => s.hiddenStates[s.layer]);
+  const hidden = useStore(shownVectors);
+  const factorized = useStore((s) => s.layer === 0 && s.showFactorized);
   const vector = useMemo(() => {
     if (!hidden) return undefined;
     const width = hidden.dims[1]!;
@@ -79,7 +80,8 @@ export function VectorPanel() {
     <section className="vector" data-testid="vector.panel">
       <h2>
         <span data-testid="vector.title">
-          {showPiece(run.tokens[selected] ?? '')} (token {selected}, id {run.ids[selected]}) at layer {layer}
+          {showPiece(run.tokens[selected] ?? '')} (token {selected}, id {run.ids[selected]}) at{' '}
+          {factorized ? 'the factorized embedding' : `layer ${layer}`}
         </span>
       </h2>
       {vector ? (

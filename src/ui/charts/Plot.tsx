@@ -1,6 +1,6 @@
 /**
  * A thin React wrapper around plotly: loads plotly on first use (4.8 MB, kept out of the first paint), draws
- * with Plotly.react so updates reuse the plot, and purges it on unmount.
+ * with Plotly.react so updates reuse the plot, offers the chart as PNG and SVG, and purges it on unmount.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { Figure } from './types.ts';
@@ -17,10 +17,21 @@ const loadPlotly = () =>
 export function Plot({ figure, testId, height = 320 }: { figure: Figure; testId: string; height?: number }) {
   const ref = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string>();
+  const filename = testId.replace(/\W+/g, '-');
+  const download = (format: 'png' | 'svg') => () => {
+    const node = ref.current;
+    if (!node) return;
+    void loadPlotly()
+      .then((Plotly) => Plotly.downloadImage(node, { format, filename, width: node.clientWidth, height }))
+      .catch((e: unknown) => setError((e as Error).message));
+  };
   useEffect(() => {
     let cancelled = false;
-    void loadPlotly()
-      .then((Plotly) => {
+    // Draw in a task of its own, after the rest of the page has updated (a layer switch repaints the heatmap
+    // in the event's task); a figure replaced before then is never drawn.
+    const nextTask = new Promise((resolve) => setTimeout(resolve, 0));
+    void Promise.all([loadPlotly(), nextTask])
+      .then(([Plotly]) => {
         if (cancelled || !ref.current) return;
         return Plotly.react(
           ref.current,
@@ -29,7 +40,7 @@ export function Plot({ figure, testId, height = 320 }: { figure: Figure; testId:
           {
             responsive: true,
             displaylogo: false,
-            toImageButtonOptions: { filename: testId.replace(/\W+/g, '-') },
+            toImageButtonOptions: { filename },
           },
         );
       })
@@ -37,7 +48,7 @@ export function Plot({ figure, testId, height = 320 }: { figure: Figure; testId:
     return () => {
       cancelled = true;
     };
-  }, [figure, height, testId]);
+  }, [figure, height, filename]);
   useEffect(() => {
     const node = ref.current;
     return () => {
@@ -47,6 +58,14 @@ export function Plot({ figure, testId, height = 320 }: { figure: Figure; testId:
   return (
     <div className="plot" data-testid={testId}>
       {error ? <p className="error">Could not draw this chart: {error}</p> : <div ref={ref} />}
+      <div className="chart-downloads">
+        <button type="button" data-testid={`${testId}.png`} onClick={download('png')}>
+          PNG
+        </button>
+        <button type="button" data-testid={`${testId}.svg`} onClick={download('svg')}>
+          SVG
+        </button>
+      </div>
     </div>
   );
 }

@@ -4,39 +4,49 @@
  * with this model's numbers.
  */
 import type { FloatTensor } from '../../engine/types.ts';
-import { rows, tokenLabels, type Figure } from './types.ts';
+import type { HeatmapSpec } from './heatmap/scene.ts';
+import { tokenLabels } from './types.ts';
 
 /**
+ * One attention map, queries down and keys across, on the canvas heatmap. The scale runs from 0 to the map's
+ * largest weight (not 1), so a diffuse head is as readable as a sharp one; the legend says where it ends.
  * @param positions each row's token position in the text, when the map covers only some tokens (specials
  *   hidden); labels then keep the text's numbering
  */
-export function attentionHeatmap(
+export function attentionHeatmapSpec(
   map: FloatTensor,
   tokens: string[],
   title: string,
   positions?: number[],
-): Figure {
+): HeatmapSpec {
   const n = map.dims[0]!;
   const labels = positions ? tokens.map((t, i) => `${positions[i] ?? i} ${t}`) : tokenLabels(tokens);
+  let max = 0;
+  for (const v of map.data) max = Math.max(max, v);
   return {
-    data: [
-      {
-        type: 'heatmap',
-        z: rows(map.data, n, n),
-        x: labels,
-        y: labels,
-        zmin: 0,
-        colorscale: 'Blues',
-        colorbar: { title: { text: 'weight' } },
-        hovertemplate: 'query %{y}<br>key %{x}<br>weight %{z:.4f}<extra></extra>',
-      },
-    ],
-    layout: {
-      title: { text: title },
-      xaxis: { title: { text: 'key' }, type: 'category', automargin: true, side: 'top' },
-      yaxis: { title: { text: 'query' }, type: 'category', autorange: 'reversed', automargin: true },
-    },
+    values: map.data,
+    rows: n,
+    cols: n,
+    rowLabels: labels,
+    colLabels: labels,
+    title,
+    xTitle: 'key (attended to)',
+    yTitle: 'query (attending)',
+    legendTitle: 'weight',
+    range: { min: 0, max: max || 1 },
+    scale: 'sequential',
   };
+}
+
+/** [layers, heads, s, s] thumbnails as one Float32Array view per (layer, head), layer-major. */
+export function thumbnailViews(maps: FloatTensor): Float32Array[][] {
+  const [layers, heads, side] = maps.dims as [number, number, number];
+  const size = side * side;
+  return Array.from({ length: layers }, (_l, l) =>
+    Array.from({ length: heads }, (_h, h) =>
+      maps.data.subarray((l * heads + h) * size, (l * heads + h + 1) * size),
+    ),
+  );
 }
 
 export interface ArithmeticRow {

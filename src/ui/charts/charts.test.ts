@@ -1,9 +1,10 @@
 /** The chart builders: engine tensors in, plotly data out, with the numbers, labels and scales a view needs. */
 import type { Data as PlotData } from 'plotly.js-dist-min';
 import { describe, expect, it } from 'vitest';
-import { attentionArithmetic, attentionHeatmap } from './attention.ts';
-import { embeddingHeatmap, layerCosineLines, normBars } from './embeddings.ts';
-import { pcaPaths, pcaScatter } from './projection.ts';
+import { attentionArithmetic, attentionHeatmapSpec, thumbnailViews } from './attention.ts';
+import { embeddingHeatmapSpec, layerCosineLines, MAX_LABELLED_BARS, normBars } from './embeddings.ts';
+import type { ProjectionView } from '../../worker/protocol.ts';
+import { MAX_LABELLED_POINTS, pcaPaths, pcaScatter } from './projection.ts';
 
 const trace = (figure: { data: unknown[] }, i = 0) =>
   figure.data[i] as Partial<PlotData> & Record<string, unknown>;
@@ -12,22 +13,24 @@ const tokens = ['[CLS]', '▁the', '▁the', '[SEP]'];
 describe('embedding charts', () => {
   const hidden = { data: Float32Array.from([0.5, -2, 1, 0, 0, 0, 3, -1]), dims: [4, 2] };
 
-  it('heatmap: one row per token (repeated pieces stay apart), diverging scale centred on 0', () => {
-    const t = trace(embeddingHeatmap(hidden, tokens, 'layer 3'));
-    expect(t.type).toBe('heatmap');
-    expect(t.z).toEqual([
-      [0.5, -2],
-      [1, 0],
-      [0, 0],
-      [3, -1],
-    ]);
-    expect(t.y).toEqual(['0 [CLS]', '1 ▁the', '2 ▁the', '3 [SEP]']);
-    expect([t.zmid, t.zmin, t.zmax]).toEqual([0, -3, 3]);
-    expect(t.hovertemplate).toMatch(/token %\{y\}.*dimension %\{x\}.*value %\{z/);
+  it('heatmap: one row per token (repeated pieces stay apart), diverging scale symmetric about 0', () => {
+    const spec = embeddingHeatmapSpec(hidden, tokens, 'layer 3');
+    expect([spec.rows, spec.cols, spec.scale]).toEqual([4, 2, 'diverging']);
+    expect(spec.values).toBe(hidden.data);
+    expect(spec.rowLabels).toEqual(['0 [CLS]', '1 ▁the', '2 ▁the', '3 [SEP]']);
+    expect(spec.range).toEqual({ min: -3, max: 3 });
+    expect(spec.colLabels).toBeUndefined();
   });
 
-  it('norm bars', () => {
-    expect(trace(normBars(Float32Array.from([1, 2, 3, 4]), tokens, 'norms')).y).toEqual([1, 2, 3, 4]);
+  it('norm bars: labelled by token; long texts get a numbered axis with the token in the hover', () => {
+    const short = normBars(Float32Array.from([1, 2, 3, 4]), tokens, 'norms');
+    expect(trace(short)).toMatchObject({ y: [1, 2, 3, 4], x: ['0 [CLS]', '1 ▁the', '2 ▁the', '3 [SEP]'] });
+    expect(short.layout.xaxis?.type).toBe('category');
+    const many = Array.from({ length: MAX_LABELLED_BARS + 1 }, (_, i) => `t${i}`);
+    const long = normBars(new Float32Array(many.length), many, 'norms');
+    expect(trace(long).x).toEqual(many.map((_, i) => i));
+    expect((trace(long).text as string[])[64]).toBe('64 t64');
+    expect(trace(long)).toMatchObject({ type: 'scatter', line: { shape: 'hvh' }, fill: 'tozeroy' });
   });
 
   it('layer-to-layer cosines: the selected token and the mean', () => {
@@ -40,16 +43,22 @@ describe('embedding charts', () => {
 });
 
 describe('attention charts', () => {
-  it('heatmap with queries down and keys across', () => {
-    const map = { data: Float32Array.from([1, 0, 0.25, 0.75]), dims: [2, 2] };
-    const t = trace(attentionHeatmap(map, ['a', 'b'], 'layer 1 head 0'));
-    expect(t.z).toEqual([
-      [1, 0],
-      [0.25, 0.75],
-    ]);
-    expect(t.x).toEqual(['0 a', '1 b']);
+  it('heatmap with queries down and keys across, scaled from 0 to the largest weight', () => {
+    const map = { data: Float32Array.from([0.5, 0, 0.25, 0.25]), dims: [2, 2] };
+    const spec = attentionHeatmapSpec(map, ['a', 'b'], 'layer 1 head 0');
+    expect([spec.rows, spec.cols, spec.scale]).toEqual([2, 2, 'sequential']);
+    expect(spec.colLabels).toEqual(['0 a', '1 b']);
+    expect(spec.range).toEqual({ min: 0, max: 0.5 });
     // With specials hidden, labels keep the text's numbering.
-    expect(trace(attentionHeatmap(map, ['a', 'b'], 't', [1, 2])).y).toEqual(['1 a', '2 b']);
+    expect(attentionHeatmapSpec(map, ['a', 'b'], 't', [1, 2]).rowLabels).toEqual(['1 a', '2 b']);
+  });
+
+  it('thumbnails: one view per layer and head, layer-major', () => {
+    const maps = { data: Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i), dims: [2, 3, 2, 2] };
+    const views = thumbnailViews(maps);
+    expect(views).toHaveLength(2);
+    expect(views[1]).toHaveLength(3);
+    expect(Array.from(views[1]![2]!)).toEqual([20, 21, 22, 23]);
   });
 
   it('arithmetic: softmax of the scores, the denominator, the cell share, and agreement with the model', () => {
@@ -67,31 +76,86 @@ describe('attention charts', () => {
   });
 });
 
+const projectionView = (over: Partial<ProjectionView> = {}): ProjectionView => ({
+  projection: {
+    scores: Float32Array.from([1, 2, 3, 4, 5, 6]),
+    k: 2,
+    explainedRatio: [0.6, 0.25],
+    points: 3,
+  },
+  labels: ['0 a', '1 b', '2 c'],
+  groups: [0, 1, 0],
+  groupNames: ['segment A', 'segment B'],
+  layers: 1,
+  ...over,
+});
+
 describe('projection charts', () => {
-  const points = { scores: Float32Array.from([1, 2, 3, 4, 5, 6]), k: 2, explainedRatio: [0.6, 0.25] };
+  const view = projectionView;
 
   it('2-D scatter: one trace per group, labelled points, explained variance on the axes', () => {
-    const figure = pcaScatter(points, ['a', 'b', 'c'], [0, 1, 0], ['segment A', 'segment B'], 2);
+    const figure = pcaScatter(view(), 2, 'PCA');
     expect(figure.data).toHaveLength(2);
     expect(trace(figure)).toMatchObject({
       type: 'scatter',
+      mode: 'text+markers',
       x: [1, 5],
       y: [2, 6],
-      text: ['a', 'c'],
+      text: ['0 a', '2 c'],
       name: 'segment A',
     });
     expect(figure.layout.xaxis?.title).toEqual({ text: 'PC1 (60.0%)' });
     expect(figure.layout.yaxis?.title).toEqual({ text: 'PC2 (25.0%)' });
   });
 
-  it('3-D scatter uses the third component', () => {
-    const three = { scores: Float32Array.from([1, 2, 3]), k: 3, explainedRatio: [0.5, 0.3, 0.1] };
-    expect(trace(pcaScatter(three, ['a'], [0], ['text 1'], 3))).toMatchObject({ type: 'scatter3d', z: [3] });
+  it('drops on-plot labels when there are too many points (they stay in the hover)', () => {
+    const n = MAX_LABELLED_POINTS + 1;
+    const many = view({
+      projection: { scores: new Float32Array(n * 2), k: 2, explainedRatio: [0.5, 0.5], points: n },
+      labels: Array.from({ length: n }, (_, i) => `${i}`),
+      groups: new Array<number>(n).fill(0),
+      groupNames: ['tokens'],
+    });
+    expect(trace(pcaScatter(many, 2, 'PCA'))).toMatchObject({ mode: 'markers', type: 'scattergl' });
   });
 
-  it('paths: one line per token through the layers', () => {
-    const layerScores = [Float32Array.from([0, 0, 1, 1]), Float32Array.from([2, 2, 3, 3])];
-    const figure = pcaPaths(layerScores, 2, ['a', 'b'], [0.5, 0.2]);
-    expect(trace(figure, 1)).toMatchObject({ x: [1, 3], y: [1, 3], name: 'b' });
+  it('3-D scatter uses the third component', () => {
+    const three = view({
+      projection: { scores: Float32Array.from([1, 2, 3]), k: 3, explainedRatio: [0.5, 0.3, 0.1], points: 1 },
+      labels: ['0 a'],
+      groups: [0],
+      groupNames: ['text 1'],
+    });
+    expect(trace(pcaScatter(three, 3, 'PCA'))).toMatchObject({ type: 'scatter3d', z: [3] });
+  });
+
+  it('paths: per group one trace joining each token through the layers, gaps between tokens', () => {
+    // Two layers, two tokens, k = 2; scores are layer-major: layer 0 (a, b), then layer 1 (a, b).
+    const paths = view({
+      projection: {
+        scores: Float32Array.from([0, 0, 1, 1, 2, 2, 3, 3]),
+        k: 2,
+        explainedRatio: [0.5, 0.2],
+        points: 2,
+      },
+      labels: ['0 a', '1 b'],
+      groups: [0, 0],
+      groupNames: ['tokens'],
+      layers: 2,
+    });
+    const t = trace(pcaPaths(paths, 'paths'));
+    expect(t.x).toEqual([0, 2, null, 1, 3, null]);
+    expect(t.y).toEqual([0, 2, null, 1, 3, null]);
+    expect((t.marker as { color: unknown }).color).toEqual([0, 1, null, 0, 1, null]);
+    expect(t.customdata).toEqual([
+      '0 a · layer 0',
+      '0 a · layer 1',
+      '',
+      '1 b · layer 0',
+      '1 b · layer 1',
+      '',
+    ]);
+    // Each path is labelled where it ends.
+    expect(t.text).toEqual(['', '0 a', '', '', '1 b', '']);
   });
 });

@@ -3,51 +3,69 @@
  * each token's layer-to-layer cosine as lines.
  */
 import type { FloatTensor } from '../../engine/types.ts';
-import { rows, tokenLabels, type Figure } from './types.ts';
+import type { HeatmapSpec } from './heatmap/scene.ts';
+import { symmetricRange } from './heatmap/image.ts';
+import { tokenLabels, type Figure } from './types.ts';
 
-export function embeddingHeatmap(hidden: FloatTensor, tokens: string[], title: string): Figure {
+/**
+ * Tokens × dimensions at one layer, on our canvas heatmap (768 columns × 512 rows is too much for plotly's
+ * SVG path to redraw without stalling the page): diverging scale centred on 0, symmetric about it.
+ */
+export function embeddingHeatmapSpec(hidden: FloatTensor, tokens: string[], title: string): HeatmapSpec {
   const [n, width] = hidden.dims as [number, number];
-  let extreme = 0;
-  for (const v of hidden.data) extreme = Math.max(extreme, Math.abs(v));
   return {
-    data: [
-      {
-        type: 'heatmap',
-        z: rows(hidden.data, n, width),
-        x: Array.from({ length: width }, (_, d) => d),
-        y: tokenLabels(tokens),
-        zmid: 0,
-        zmin: -extreme,
-        zmax: extreme,
-        colorscale: 'RdBu',
-        reversescale: true,
-        colorbar: { title: { text: 'value' } },
-        hovertemplate: 'token %{y}<br>dimension %{x}<br>value %{z:.4f}<extra></extra>',
-      },
-    ],
-    layout: {
-      title: { text: title },
-      xaxis: { title: { text: 'dimension' } },
-      yaxis: { autorange: 'reversed', type: 'category', automargin: true },
-      margin: { t: 40 },
-    },
+    values: hidden.data,
+    rows: n,
+    cols: width,
+    rowLabels: tokenLabels(tokens),
+    title,
+    xTitle: 'dimension',
+    yTitle: 'token',
+    legendTitle: 'value',
+    range: symmetricRange(hidden.data),
+    scale: 'diverging',
   };
 }
 
+/** Up to this many tokens, every bar is labelled on the axis; beyond, the axis is numbered and hover names. */
+export const MAX_LABELLED_BARS = 64;
+
+/**
+ * One bar per token. Long texts get a numbered axis (plotly measures every category label on each redraw,
+ * which at 512 tokens stalls the page for 100+ ms) with the token in the hover text, and the bars as one
+ * stepped path.
+ */
 export function normBars(norms: Float32Array, tokens: string[], title: string): Figure {
+  const labels = tokenLabels(tokens);
+  const y = Array.from(norms);
+  const hovertemplate = 'token %{text}<br>norm %{y:.4f}<extra></extra>';
+  if (tokens.length <= MAX_LABELLED_BARS)
+    return {
+      data: [{ type: 'bar', x: labels, y, text: labels, textposition: 'none', hovertemplate }],
+      layout: {
+        title: { text: title },
+        xaxis: { type: 'category', automargin: true },
+        yaxis: { title: { text: 'norm' } },
+      },
+    };
   return {
+    // One stepped, filled path instead of one SVG element per bar.
     data: [
       {
-        type: 'bar',
-        x: tokenLabels(tokens),
-        y: Array.from(norms),
-        hovertemplate: 'token %{x}<br>norm %{y:.4f}<extra></extra>',
+        type: 'scatter',
+        mode: 'lines',
+        line: { shape: 'hvh', width: 1 },
+        fill: 'tozeroy',
+        x: labels.map((_, i) => i),
+        y,
+        text: labels,
+        hovertemplate,
       },
     ],
     layout: {
       title: { text: title },
-      xaxis: { type: 'category', automargin: true },
-      yaxis: { title: { text: 'norm' } },
+      xaxis: { title: { text: 'token position' }, range: [-0.5, tokens.length - 0.5] },
+      yaxis: { title: { text: 'norm' }, rangemode: 'tozero' },
     },
   };
 }
