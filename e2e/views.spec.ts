@@ -125,6 +125,19 @@ test('attention: one head or the mean, specials hidden, a cell’s arithmetic, e
   const svg = (await app.download('chart.attention.svg')).bytes.toString('utf8');
   expect(svg).toContain('Layer 2, head 1');
   expect(svg).toContain('▁hello');
+  // Padded as in a batch: the pads are masked out of the map, or shown with the zero weight the mask gives them.
+  await page.getByTestId('attention.pad').selectOption('16');
+  await expect(page.getByTestId('tokens.count')).toHaveText('16');
+  await expect(page.getByTestId('tokens.padding')).toContainText('the last 12 are padding');
+  await expect(page).toHaveURL(/pad=16/);
+  await expect(chart).toHaveAttribute('data-rows', '4');
+  await page.getByTestId('attention.hide-padding').uncheck();
+  await expect(chart).toHaveAttribute('data-rows', '16');
+  expect(await app.hoverCell('chart.attention', 1, 9)).toMatch(/^query 1 ▁hello → key 9 <pad>: 0\.0000$/);
+  await app.shot('view-attention-padded');
+  await page.getByTestId('attention.pad').selectOption('0');
+  await expect(page.getByTestId('tokens.count')).toHaveText('4');
+
   await page.getByTestId('layer.slider').fill('0');
   await expect(page.getByTestId('view.attention')).toContainText('Layer 0 is the embedding projection');
 });

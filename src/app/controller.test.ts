@@ -69,6 +69,7 @@ function fakeClient(failing: string[] = []) {
         special: Array.from({ length: tokens }, () => false),
         truncated: false,
         droppedTokens: 0,
+        padding: 0,
         hiddenStates: Object.fromEntries(layers.map((l) => [l, tensor(l, tokens)])),
         backend: INFO.backend,
         timings: { totalMs: 1 },

@@ -50,12 +50,14 @@ export class Controller {
       ...(url.head !== undefined ? { head: url.head } : {}),
       ...(url.pca ? { pcaMode: url.pca } : {}),
       ...(url.compare !== undefined ? { compareTexts: url.compare } : {}),
+      ...(url.pad ? { padTo: url.pad } : {}),
     });
     useStore.subscribe((state, prev) => {
       if (state.text !== prev.text || state.pair !== prev.pair || state.pairEnabled !== prev.pairEnabled) {
         saveInput(this.env.storage, { text: state.text, pair: state.pair, pairEnabled: state.pairEnabled });
         this.scheduleRun();
       }
+      if (state.padTo !== prev.padTo) void this.runNow();
       if (state.layer !== prev.layer) void this.ensureLayer(state.layer);
       if (state.showFactorized !== prev.showFactorized || state.layer !== prev.layer)
         void this.ensureFactorized();
@@ -165,6 +167,7 @@ export class Controller {
         layers: [useStore.getState().layer],
         attentions: false,
         lane: 'view',
+        ...(s.padTo ? { padTo: s.padTo } : {}),
       });
       if (!run) return; // superseded by a newer run
       const { hiddenStates, ...rest } = run;
@@ -239,6 +242,7 @@ export class Controller {
       head: s.head,
       pca: s.pcaMode,
       compare: s.compareTexts || undefined,
+      pad: s.padTo || undefined,
     });
     if (query !== this.env.location.search)
       this.env.history.replaceState(null, '', `${this.env.location.pathname}${query}`);

@@ -32,6 +32,7 @@ describe('URL state', () => {
       head: 11,
       pca: 'paths',
       compare: 'first line\nsecond & line',
+      pad: 64,
     } as const;
     expect(readUrlState(writeUrlState(state))).toEqual(state);
     expect(readUrlState(writeUrlState({ head: 0 }))).toEqual({ head: 0 });
@@ -41,7 +42,9 @@ describe('URL state', () => {
     expect(
       writeUrlState({ backend: 'auto', dtype: 'fp32', view: 'embeddings', head: 'mean', pca: '2d' }),
     ).toBe('');
-    expect(readUrlState('?backend=cuda&dtype=int4&layer=-2&layer2=3&view=x&head=-1&pca=4d')).toEqual({});
+    expect(readUrlState('?backend=cuda&dtype=int4&layer=-2&layer2=3&view=x&head=-1&pca=4d&pad=-3')).toEqual(
+      {},
+    );
   });
 
   it('keeps an empty text as a text', () => {

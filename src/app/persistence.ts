@@ -1,6 +1,6 @@
 /**
  * What survives a reload and what a link carries: the text lives in local storage and in the URL
- * (`?model=…&backend=…&dtype=…&text=…&pair=…&layer=…&view=…&head=…&pca=…&compare=…`), so a copied link
+ * (`?model=…&backend=…&dtype=…&text=…&pair=…&layer=…&view=…&head=…&pca=…&compare=…&pad=…`), so a copied link
  * reopens the same picture.
  */
 import type { BackendRequest, Dtype } from '../engine/types.ts';
@@ -18,6 +18,8 @@ export interface UrlState {
   pca?: PcaMode;
   /** Compared texts, one per line. */
   compare?: string;
+  /** Pad the text to this many tokens. */
+  pad?: number;
 }
 
 const BACKENDS: BackendRequest[] = ['auto', 'webgpu', 'wasm'];
@@ -44,6 +46,8 @@ export function readUrlState(search: string): UrlState {
   const pcaMode = p.get('pca') as PcaMode | null;
   if (pcaMode && PCA_MODES.includes(pcaMode)) state.pca = pcaMode;
   if (p.has('compare')) state.compare = p.get('compare')!;
+  const pad = Number(p.get('pad'));
+  if (Number.isInteger(pad) && pad > 0) state.pad = pad;
   return state;
 }
 
@@ -60,6 +64,7 @@ export function writeUrlState(state: UrlState): string {
   if (state.head !== undefined && state.head !== 'mean') p.set('head', String(state.head));
   if (state.pca && state.pca !== '2d') p.set('pca', state.pca);
   if (state.compare) p.set('compare', state.compare);
+  if (state.pad) p.set('pad', String(state.pad));
   const query = p.toString();
   return query ? `?${query}` : '';
 }

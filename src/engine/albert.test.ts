@@ -139,4 +139,42 @@ describe('engine outputs', () => {
     expect(maxAbsDiff(runs[1]!.hiddenStates[3]!.data, alone.hiddenStates[3]!.data)).toBe(0);
     await engine.dispose();
   });
+
+  it('pads like a batch: pads masked out, real tokens unchanged, as the reference computes with that mask', async () => {
+    const engine = await AlbertEngine.load({
+      source: await fsSource(TINY_MODEL),
+      ...runtime,
+      backend: 'wasm',
+    });
+    const plain = await engine.run('hello world');
+    const padded = await engine.run('hello world', undefined, { padTo: 7 });
+    expect(padded.tokens).toEqual(['[CLS]', '▁hello', '▁world', '[SEP]', '<pad>', '<pad>', '<pad>']);
+    expect(padded.ids.slice(4)).toEqual([0, 0, 0]);
+    expect([padded.padding, padded.special.slice(4), padded.offsets.slice(4)]).toEqual([
+      3,
+      [true, true, true],
+      [null, null, null],
+    ]);
+    const weights = readReferenceWeights(
+      readFileSync(join(TINY_MODEL, 'onnx/model.onnx')),
+      tinyConfig() as unknown as ReferenceConfig,
+    );
+    const ref = referenceForward(weights, padded.ids, padded.tokenTypeIds, [1, 1, 1, 1, 0, 0, 0]);
+    for (let l = 0; l <= 3; l++) {
+      expect(maxAbsDiff(padded.hiddenStates[l]!.data, ref.hiddenStates[l]!)).toBeLessThan(1e-4);
+      // The real tokens' vectors are those of the unpadded run.
+      expect(
+        maxAbsDiff(padded.hiddenStates[l]!.data.subarray(0, 4 * 32), plain.hiddenStates[l]!.data),
+      ).toBeLessThan(1e-5);
+    }
+    // No query gives any weight to a pad.
+    for (const a of padded.attentions)
+      for (let h = 0; h < 4; h++)
+        for (let q = 0; q < 7; q++)
+          for (let k = 4; k < 7; k++) expect(a.data[(h * 7 + q) * 7 + k]).toBeLessThan(1e-12);
+    // Asking for fewer tokens than the text has pads nothing; the model's maximum caps the length.
+    expect((await engine.run('hello world', undefined, { padTo: 2 })).padding).toBe(0);
+    expect((await engine.run('hello', undefined, { padTo: 10_000 })).tokens).toHaveLength(512);
+    await engine.dispose();
+  });
 });

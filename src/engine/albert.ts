@@ -31,6 +31,8 @@ export interface RunOutputs {
   attentions?: boolean;
   attentionScores?: boolean;
   logits?: boolean;
+  /** Pad the input to this many tokens (as a batch would), with attention mask 0 on the pads. */
+  padTo?: number;
 }
 
 export interface AlbertRun extends Encoding {
@@ -137,14 +139,15 @@ export class AlbertEngine {
 
   private async runNow(text: string, pair: string | undefined, outputs: RunOutputs): Promise<AlbertRun> {
     const t0 = performance.now();
-    const encoding = this.tokenizer.encode(text, pair);
+    const unpadded = this.tokenizer.encode(text, pair);
+    const encoding = outputs.padTo ? this.tokenizer.pad(unpadded, outputs.padTo) : unpadded;
     const t1 = performance.now();
     const n = encoding.ids.length;
     const int64 = (values: number[]) =>
       new this.ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, n]);
     const feeds: Record<string, InstanceType<OrtModule['Tensor']>> = {
       input_ids: int64(encoding.ids),
-      attention_mask: int64(encoding.ids.map(() => 1)),
+      attention_mask: int64(encoding.ids.map((_, i) => (i < n - encoding.padding ? 1 : 0))),
     };
     if (this.hasTokenTypes) feeds.token_type_ids = int64(encoding.tokenTypeIds);
     const names = this.prepared.outputs;

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  downsampleMax,
-  headAverage,
-  headMap,
-  layerCosines,
-  tokenNorms,
-  withoutSpecials,
-} from './analysis.ts';
+import { downsampleMax, headAverage, headMap, layerCosines, tokenNorms, withoutTokens } from './analysis.ts';
 
 const t = (values: number[], dims: number[]) => ({ data: Float32Array.from(values), dims });
 
@@ -29,10 +22,10 @@ describe('analysis', () => {
     expect(Array.from(headMap(attention, 1).data)).toEqual([0, 1, 1, 0]);
   });
 
-  it('withoutSpecials drops [CLS]/[SEP] rows and columns and renormalizes each row', () => {
+  it('withoutTokens drops [CLS]/[SEP] rows and columns and renormalizes each row', () => {
     // Rows: [CLS] a b [SEP]; "a" gives 0.5 to [CLS], 0.2 to itself, 0.3 to b.
     const map = t([1, 0, 0, 0, 0.5, 0.2, 0.3, 0, 0.1, 0.1, 0.1, 0.7, 0.25, 0.25, 0.25, 0.25], [4, 4]);
-    const { map: out, kept } = withoutSpecials(map, [true, false, false, true]);
+    const { map: out, kept } = withoutTokens(map, [true, false, false, true]);
     expect(kept).toEqual([1, 2]);
     expect(out.dims).toEqual([2, 2]);
     expect(Array.from(out.data).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([0.4, 0.6, 0.5, 0.5]);

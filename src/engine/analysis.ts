@@ -54,12 +54,13 @@ export function headMap(attention: FloatTensor, head: number): FloatTensor {
 }
 
 /**
- * Drops the rows and columns of special tokens from an [n, n] attention map and rescales each remaining row
- * to sum to 1. Returns the kept token indices. A row whose kept weights sum to 0 stays 0.
+ * Drops the rows and columns of some tokens (specials, pads) from an [n, n] attention map and rescales each
+ * remaining row to sum to 1. Returns the kept token indices. A row whose kept weights sum to 0 stays 0.
+ * Dropping only pads changes no weight: the mask already gave them none.
  */
-export function withoutSpecials(map: FloatTensor, special: boolean[]): { map: FloatTensor; kept: number[] } {
+export function withoutTokens(map: FloatTensor, drop: boolean[]): { map: FloatTensor; kept: number[] } {
   const n = map.dims[0]!;
-  const kept = Array.from({ length: n }, (_, i) => i).filter((i) => !special[i]);
+  const kept = Array.from({ length: n }, (_, i) => i).filter((i) => !drop[i]);
   const m = kept.length;
   const out = new Float32Array(m * m);
   kept.forEach((qi, r) => {

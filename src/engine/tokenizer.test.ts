@@ -294,6 +294,7 @@ describe('empty text', () => {
         special: [true, true],
         truncated: false,
         droppedTokens: 0,
+        padding: 0,
       });
     }
   });

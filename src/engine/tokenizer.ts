@@ -20,6 +20,8 @@ export interface Encoding {
   /** True when the input was longer than the model's maximum and tokens were dropped. */
   truncated: boolean;
   droppedTokens: number;
+  /** Pad tokens appended at the end (as in a padded batch); the model's attention mask is 0 for them. */
+  padding: number;
 }
 
 interface Segment {
@@ -73,6 +75,32 @@ export class AlbertTokenizer {
     return this.applyTemplate(cut(a, keepA), b && cut(b, keepB), droppedTokens);
   }
 
+  /**
+   * The encoding padded at the end to `length` tokens (at most the model's maximum) with the pad token, as a
+   * batch pads its shorter texts. Pads are special, of segment 0, and cover no text.
+   */
+  pad(encoding: Encoding, length: number): Encoding {
+    const extra = Math.min(length, this.maxLength) - encoding.ids.length;
+    if (extra <= 0) return encoding;
+    const padId = this.padId();
+    const token = this.idToToken(padId) ?? '<pad>';
+    const more = <T>(value: T) => new Array<T>(extra).fill(value);
+    return {
+      ...encoding,
+      tokens: [...encoding.tokens, ...more(token)],
+      ids: [...encoding.ids, ...more(padId)],
+      tokenTypeIds: [...encoding.tokenTypeIds, ...more(0)],
+      offsets: [...encoding.offsets, ...more<Span>(null)],
+      special: [...encoding.special, ...more(true)],
+      padding: encoding.padding + extra,
+    };
+  }
+
+  private padId(): number {
+    for (const [id, content] of this.specialTokens) if (/^(<pad>|\[PAD\])$/.test(content)) return id;
+    throw new EngineError('input', 'this tokenizer has no pad token');
+  }
+
   /** The piece for an id (e.g. for showing predictions). */
   idToToken(id: number): string | undefined {
     return this.tokenizer.id_to_token(id);
@@ -120,6 +148,7 @@ export class AlbertTokenizer {
       special: [],
       truncated: droppedTokens > 0,
       droppedTokens,
+      padding: 0,
     };
     for (const t of tokens) {
       if (t.startsWith('\u0000')) {

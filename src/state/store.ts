@@ -2,11 +2,12 @@
  * The app's one zustand store, built from slices; actions sit beside their state. The engine controller
  * writes into it from outside React; components read narrow selectors.
  */
+import { useMemo } from 'react';
 import { create } from 'zustand';
 import type { BackendInfo, BackendRequest, Dtype, FloatTensor } from '../engine/types.ts';
 import type { CacheUsage } from '../worker/cachedSource.ts';
 import type { ManifestEntry } from '../app/models.ts';
-import type { ModelInfo, ModelLocation, RunView, WireError } from '../worker/protocol.ts';
+import type { Hidden, ModelInfo, ModelLocation, RunView, WireError } from '../worker/protocol.ts';
 
 /** idle → loading (progress per file) → warming → ready → running → ready | error */
 export type Lifecycle = 'idle' | 'loading' | 'warming' | 'ready' | 'running' | 'error';
@@ -71,6 +72,10 @@ export interface ViewSlice {
   head: Head;
   /** Attention and projection without [CLS]/[SEP]. */
   hideSpecials: boolean;
+  /** Pad the text to this many tokens as a batch would (0: no padding), to see what the attention mask does. */
+  padTo: number;
+  /** Leave the pads of a padded run out of the attention and projection views. */
+  hidePadding: boolean;
   pcaMode: PcaMode;
   /** Texts projected with the main one, one per line. */
   compareTexts: string;
@@ -82,6 +87,8 @@ export interface ViewSlice {
   setView(view: ViewName): void;
   setHead(head: Head): void;
   setHideSpecials(on: boolean): void;
+  setPadTo(length: number): void;
+  setHidePadding(on: boolean): void;
   setPcaMode(mode: PcaMode): void;
   setCompareTexts(texts: string): void;
   setShowFactorized(on: boolean): void;
@@ -105,6 +112,8 @@ export const initialState = {
   view: 'embeddings' as ViewName,
   head: 'mean' as Head,
   hideSpecials: false,
+  padTo: 0,
+  hidePadding: true,
   pcaMode: '2d' as PcaMode,
   compareTexts: '',
   showFactorized: false,
@@ -121,6 +130,8 @@ export const useStore = create<AppState>()((set) => ({
   setView: (view) => set({ view }),
   setHead: (head) => set({ head }),
   setHideSpecials: (hideSpecials) => set({ hideSpecials }),
+  setPadTo: (padTo) => set({ padTo }),
+  setHidePadding: (hidePadding) => set({ hidePadding }),
   setPcaMode: (pcaMode) => set({ pcaMode }),
   setCompareTexts: (compareTexts) => set({ compareTexts }),
   setShowFactorized: (showFactorized) => set({ showFactorized }),
@@ -132,6 +143,13 @@ export const useStore = create<AppState>()((set) => ({
  */
 export const shownVectors = (s: AppState): FloatTensor | undefined =>
   s.layer === 0 && s.showFactorized ? s.factorized : s.hiddenStates[s.layer];
+
+/** The tokens the attention and projection views leave out, as one stable object. */
+export function useHidden(): Hidden {
+  const specials = useStore((s) => s.hideSpecials);
+  const padding = useStore((s) => s.hidePadding);
+  return useMemo(() => ({ specials, padding }), [specials, padding]);
+}
 
 /** Back to a fresh store (tests). */
 export function resetStore(): void {

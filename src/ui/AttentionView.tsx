@@ -4,7 +4,7 @@
  * whole model as layers × heads thumbnails. Hiding [CLS]/[SEP] renormalizes each row, and the title says so.
  */
 import { useCallback, useMemo, useState } from 'react';
-import { useStore, type Head } from '../state/store.ts';
+import { useHidden, useStore, type Head } from '../state/store.ts';
 import { ArithmeticTable } from './attention/ArithmeticTable.tsx';
 import { AttentionThumbnails } from './attention/AttentionThumbnails.tsx';
 import { attentionHeatmapSpec } from './charts/attention.ts';
@@ -16,8 +16,55 @@ import { useFetched } from './useFetched.ts';
 /** Thumbnail sides in cells: the layer's heads, and the model overview. */
 const HEAD_GRID_SIZE = 128;
 const OVERVIEW_SIZE = 32;
+/** Lengths a padded batch commonly has. */
+const PAD_LENGTHS = [16, 32, 64, 128, 256, 512];
 
-function AttentionControls({ heads }: { heads: number }) {
+/** Pad the text as a batch would, and leave the pads out of the views (or not, to see the mask at work). */
+function PaddingControls({ maxLength, tokens }: { maxLength: number; tokens: number }) {
+  const padTo = useStore((s) => s.padTo);
+  const setPadTo = useStore((s) => s.setPadTo);
+  const hidePadding = useStore((s) => s.hidePadding);
+  const setHidePadding = useStore((s) => s.setHidePadding);
+  return (
+    <>
+      <label>
+        Pad to{' '}
+        <select
+          data-testid="attention.pad"
+          value={String(padTo)}
+          onChange={(e) => setPadTo(Number(e.target.value))}
+        >
+          <option value="0">no padding</option>
+          {PAD_LENGTHS.filter((n) => n <= maxLength).map((n) => (
+            <option key={n} value={n} disabled={n <= tokens}>
+              {n} tokens (as in a batch)
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          data-testid="attention.hide-padding"
+          checked={hidePadding}
+          disabled={!padTo}
+          onChange={(e) => setHidePadding(e.target.checked)}
+        />{' '}
+        Mask padding (leave the &lt;pad&gt; rows and columns out; the model gives pads no weight)
+      </label>
+    </>
+  );
+}
+
+function AttentionControls({
+  heads,
+  maxLength,
+  tokens,
+}: {
+  heads: number;
+  maxLength: number;
+  tokens: number;
+}) {
   const head = useStore((s) => s.head);
   const setHead = useStore((s) => s.setHead);
   const hideSpecials = useStore((s) => s.hideSpecials);
@@ -48,6 +95,7 @@ function AttentionControls({ heads }: { heads: number }) {
         />{' '}
         Hide [CLS]/[SEP] (each row is renormalized to sum to 1)
       </label>
+      <PaddingControls maxLength={maxLength} tokens={tokens} />
     </div>
   );
 }
@@ -58,15 +106,15 @@ export function AttentionView() {
   const info = useStore((s) => s.info);
   const layer = useStore((s) => s.layer);
   const head = useStore((s) => s.head);
-  const hideSpecials = useStore((s) => s.hideSpecials);
+  const hide = useHidden();
   const [cell, setCell] = useState<{ runId: number; query: number; key: number }>();
-  const key = run && layer > 0 ? `${run.runId}:${layer}:${head}:${hideSpecials}` : undefined;
-  const fetched = useFetched(key, () => client.attention(run!.runId, layer - 1, head, hideSpecials));
+  const key = run && layer > 0 ? `${run.runId}:${layer}:${head}:${hide.specials}:${hide.padding}` : undefined;
+  const fetched = useFetched(key, () => client.attention(run!.runId, layer - 1, head, hide));
   const shown = fetched.value;
   const spec = useMemo(() => {
     if (!shown || !run) return undefined;
-    const [, l, h, hidden] = fetched.valueKey!.split(':');
-    const title = `Layer ${l}, ${h === 'mean' ? 'mean over heads' : `head ${h}`}${hidden === 'true' ? ' — [CLS]/[SEP] removed, rows renormalized' : ''}`;
+    const [, l, h, specials] = fetched.valueKey!.split(':');
+    const title = `Layer ${l}, ${h === 'mean' ? 'mean over heads' : `head ${h}`}${specials === 'true' ? ' — [CLS]/[SEP] removed, rows renormalized' : ''}`;
     return attentionHeatmapSpec(
       shown.map,
       shown.tokens.map((i) => run.tokens[i]!),
@@ -89,7 +137,11 @@ export function AttentionView() {
   const openCell = cell && cell.runId === run.runId && typeof head === 'number' ? cell : undefined;
   return (
     <section className="attention-view" data-testid="view.attention">
-      <AttentionControls heads={info.heads} />
+      <AttentionControls
+        heads={info.heads}
+        maxLength={info.maxLength}
+        tokens={run.tokens.length - run.padding}
+      />
       {layer === 0 ? (
         <p className="hint">
           Layer 0 is the embedding projection: it has no attention. Pick layer 1 or above, or a thumbnail
@@ -142,7 +194,7 @@ export function AttentionView() {
             layers={[layer - 1]}
             size={HEAD_GRID_SIZE}
             px={120}
-            hideSpecials={hideSpecials}
+            hide={hide}
             selected={{ layer: layer - 1, head }}
             onPick={pick}
             testId="attention.heads"
@@ -155,7 +207,7 @@ export function AttentionView() {
         layers={Array.from({ length: info.layers }, (_, l) => l)}
         size={OVERVIEW_SIZE}
         px={40}
-        hideSpecials={hideSpecials}
+        hide={hide}
         selected={{ layer: layer - 1, head }}
         onPick={pick}
         testId="attention.overview"

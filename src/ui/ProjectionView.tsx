@@ -4,7 +4,7 @@
  * decomposition runs in the worker; only coordinates cross.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { PCA_MODES, useStore, type PcaMode } from '../state/store.ts';
+import { PCA_MODES, useHidden, useStore, type PcaMode } from '../state/store.ts';
 import { pcaPaths, pcaScatter } from './charts/projection.ts';
 import { Plot } from './charts/Plot.tsx';
 import { useController } from './controllerContext.ts';
@@ -44,7 +44,8 @@ export function ProjectionView() {
   const layer = useStore((s) => s.layer);
   const mode = useStore((s) => s.pcaMode);
   const setMode = useStore((s) => s.setPcaMode);
-  const hideSpecials = useStore((s) => s.hideSpecials);
+  const hide = useHidden();
+  const hideSpecials = hide.specials;
   const setHideSpecials = useStore((s) => s.setHideSpecials);
   const compareTexts = useStore((s) => s.compareTexts);
   const compare = useMemo(
@@ -56,7 +57,7 @@ export function ProjectionView() {
     [compareTexts],
   );
   const key = run
-    ? JSON.stringify([run.runId, mode === 'paths' ? 'all' : layer, mode, hideSpecials, compare])
+    ? JSON.stringify([run.runId, mode === 'paths' ? 'all' : layer, mode, hide, compare])
     : undefined;
   const fetched = useFetched(key, () =>
     client.projection({
@@ -65,7 +66,7 @@ export function ProjectionView() {
       layer,
       k: mode === '3d' ? 3 : 2,
       compare,
-      hideSpecials,
+      hide,
     }),
   );
   const figure = useMemo(() => {

@@ -13,6 +13,12 @@ export function TokenChips() {
     <section className="tokens">
       <h2>
         Tokens <small data-testid="tokens.count">{run.tokens.length}</small>
+        {run.padding > 0 && (
+          <small data-testid="tokens.padding">
+            {' '}
+            (the last {run.padding} are padding, masked out as in a batch)
+          </small>
+        )}
       </h2>
       {run.truncated && (
         <p className="warning" data-testid="tokens.truncated">
@@ -20,7 +26,7 @@ export function TokenChips() {
           {run.droppedTokens === 1 ? ' was' : 's were'} dropped.
         </p>
       )}
-      {run.tokens.length === 2 && <p className="hint">Empty text: only [CLS] and [SEP].</p>}
+      {run.tokens.length - run.padding === 2 && <p className="hint">Empty text: only [CLS] and [SEP].</p>}
       <ol className="chips" onMouseLeave={() => hoverToken(null)}>
         {run.tokens.map((piece, i) => (
           <li key={i}>

@@ -8,6 +8,7 @@ import type { ExportFile } from '../engine/export/runFiles.ts';
 import type { BackendRequest, Dtype, FloatTensor } from '../engine/types.ts';
 import type { CacheUsage } from './cachedSource.ts';
 import type {
+  Hidden,
   ModelInfo,
   ModelLocation,
   ProjectionRequest,
@@ -96,9 +97,9 @@ export class EngineClient {
     runId: number,
     layer: number,
     head: number | 'mean',
-    hideSpecials: boolean,
+    hide: Hidden,
   ): Promise<{ map: FloatTensor; tokens: number[] }> {
-    return this.send({ type: 'attention', runId, layer, head, hideSpecials }) as Promise<{
+    return this.send({ type: 'attention', runId, layer, head, hide }) as Promise<{
       map: FloatTensor;
       tokens: number[];
     }>;
@@ -109,9 +110,9 @@ export class EngineClient {
     runId: number,
     layers: number[],
     size: number,
-    hideSpecials: boolean,
+    hide: Hidden,
   ): Promise<{ maps: FloatTensor; tokens: number[] }> {
-    return this.send({ type: 'attention-thumbnails', runId, layers, size, hideSpecials }) as Promise<{
+    return this.send({ type: 'attention-thumbnails', runId, layers, size, hide }) as Promise<{
       maps: FloatTensor;
       tokens: number[];
     }>;

@@ -20,6 +20,7 @@ import type { OrtModule } from '../engine/session.ts';
 import type { FloatTensor } from '../engine/types.ts';
 import { cachedSource } from './cachedSource.ts';
 import type {
+  Hidden,
   ModelInfo,
   ModelLocation,
   ProjectionRequest,
@@ -114,7 +115,11 @@ export class EngineHost {
     try {
       // View runs keep their attention maps and factorized embeddings in the worker; views fetch pieces.
       const view = want.lane === 'view';
-      run = await engine.run(text, pair, { attentions: want.attentions || view, embeddings: view });
+      run = await engine.run(text, pair, {
+        attentions: want.attentions || view,
+        embeddings: view,
+        padTo: want.padTo,
+      });
     } catch (error) {
       if (engine.backend.name !== 'webgpu') throw error;
       await this.fallBackToWasm(`WebGPU failed while running (${messageOf(error)})`);
@@ -157,13 +162,13 @@ export class EngineHost {
   }
 
   /** One [n, n] map of the latest view run, with the token indices its rows and columns stand for. */
-  attention(runId: number, layer: number, head: number | 'mean', hideSpecials: boolean) {
-    return attentionMap(this.kept(runId).run, layer, head, hideSpecials);
+  attention(runId: number, layer: number, head: number | 'mean', hide: Hidden) {
+    return attentionMap(this.kept(runId).run, layer, head, hide);
   }
 
   /** Every head of some layers of the latest view run, downsampled: the small multiples and the overview. */
-  attentionThumbnails(runId: number, layers: number[], size: number, hideSpecials: boolean) {
-    return attentionThumbnails(this.kept(runId).run, layers, size, hideSpecials);
+  attentionThumbnails(runId: number, layers: number[], size: number, hide: Hidden) {
+    return attentionThumbnails(this.kept(runId).run, layers, size, hide);
   }
 
   /**

@@ -18,12 +18,20 @@ export type ModelLocation =
   | { kind: 'hub'; repo: string; endpoint: string }
   | { kind: 'files'; name: string; files: PickedFile[] };
 
+/** Tokens a view leaves out: [CLS]/[SEP] (rows renormalized), and pads of a padded run. */
+export interface Hidden {
+  specials: boolean;
+  padding: boolean;
+}
+
 /** What a run should send back. `view` runs replace each other (the latest wins); `api` runs never do. */
 export interface RunWant {
   /** Hidden-state indices (0..L) to send, or all. */
   layers: number[] | 'all';
   attentions: boolean;
   lane: 'view' | 'api';
+  /** Pad the input to this many tokens, as a batch would (view runs: to see what the mask does). */
+  padTo?: number;
 }
 
 export type WorkerRequest =
@@ -46,7 +54,7 @@ export type WorkerRequest =
       runId: number;
       layer: number;
       head: number | 'mean';
-      hideSpecials: boolean;
+      hide: Hidden;
     }
   /** Every head of some layers, each shrunk to at most size × size: the small multiples and the overview. */
   | {
@@ -55,7 +63,7 @@ export type WorkerRequest =
       runId: number;
       layers: number[];
       size: number;
-      hideSpecials: boolean;
+      hide: Hidden;
     }
   /** One query's row at one head, pre-softmax scores and probabilities (the worker keeps scores until released). */
   | { type: 'attention-row'; id: number; runId: number; layer: number; head: number; query: number }
@@ -85,7 +93,7 @@ export interface ProjectionRequest {
   k: 2 | 3;
   /** Texts to project with the main one, one group each. */
   compare: string[];
-  hideSpecials: boolean;
+  hide: Hidden;
 }
 
 /** The points of a projection: coordinates, a label and a group per point (repeated per layer for paths). */

@@ -4,11 +4,11 @@
  * they are tested without a worker; only their small results cross to the page.
  */
 import type { AlbertRun } from '../engine/albert.ts';
-import { downsampleMax, headAverage, headMap, withoutSpecials } from '../engine/analysis.ts';
+import { downsampleMax, headAverage, headMap, withoutTokens } from '../engine/analysis.ts';
 import { EngineError } from '../engine/errors.ts';
 import { projectPaths, projectTogether } from '../engine/projection.ts';
 import type { FloatTensor } from '../engine/types.ts';
-import type { ProjectionRequest, ProjectionView } from './protocol.ts';
+import type { Hidden, ProjectionRequest, ProjectionView } from './protocol.ts';
 
 type Head = number | 'mean';
 
@@ -24,19 +24,29 @@ function checkHead(all: FloatTensor, head: Head): void {
     throw new EngineError('input', `no head ${head} (this model has ${heads})`);
 }
 
+/** Which tokens of a run a view leaves out: pads (the run's last `padding`), and the other specials. */
+export function hiddenTokens(run: AlbertRun, hide: Hidden): boolean[] {
+  const firstPad = run.tokens.length - run.padding;
+  return run.special.map((special, i) => (i >= firstPad ? hide.padding : special && hide.specials));
+}
+
 /** One [n, n] map (a head or the mean over heads), with the token indices its rows and columns stand for. */
 export function attentionMap(
   run: AlbertRun,
   layer: number,
   head: Head,
-  hideSpecials: boolean,
+  hide: Hidden,
 ): { map: FloatTensor; tokens: number[] } {
   const all = layerAttention(run, layer);
   checkHead(all, head);
   const picked = head === 'mean' ? headAverage(all) : headMap(all, head);
-  const tokens = Array.from({ length: picked.dims[0]! }, (_, i) => i);
-  if (!hideSpecials) return { map: { data: picked.data.slice(), dims: picked.dims }, tokens };
-  const { map, kept } = withoutSpecials(picked, run.special);
+  const drop = hiddenTokens(run, hide);
+  if (!drop.includes(true))
+    return {
+      map: { data: picked.data.slice(), dims: picked.dims },
+      tokens: Array.from({ length: picked.dims[0]! }, (_, i) => i),
+    };
+  const { map, kept } = withoutTokens(picked, drop);
   return { map, tokens: kept };
 }
 
@@ -48,7 +58,7 @@ export function attentionThumbnails(
   run: AlbertRun,
   layers: number[],
   size: number,
-  hideSpecials: boolean,
+  hide: Hidden,
 ): { maps: FloatTensor; tokens: number[] } {
   let tokens: number[] = [];
   let side = 0;
@@ -58,7 +68,7 @@ export function attentionThumbnails(
     const all = layerAttention(run, layer);
     heads = all.dims[0]!;
     for (let h = 0; h < heads; h++) {
-      const full = attentionMap(run, layer, h, hideSpecials);
+      const full = attentionMap(run, layer, h, hide);
       tokens = full.tokens;
       const small = downsampleMax(full.map, size);
       side = small.dims[0]!;
@@ -96,12 +106,13 @@ const short = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…` : 
 export function projection(
   main: { run: AlbertRun; text: string; pair?: string },
   compared: { run: AlbertRun; text: string }[],
-  request: Pick<ProjectionRequest, 'mode' | 'layer' | 'k' | 'hideSpecials'>,
+  request: Pick<ProjectionRequest, 'mode' | 'layer' | 'k' | 'hide'>,
 ): ProjectionView {
   const sets = [main.run, ...compared.map((c) => c.run)];
-  const keep = sets.map((r) =>
-    r.tokens.map((_, i) => i).filter((i) => !(request.hideSpecials && r.special[i])),
-  );
+  const keep = sets.map((r) => {
+    const drop = hiddenTokens(r, request.hide);
+    return r.tokens.map((_, i) => i).filter((i) => !drop[i]);
+  });
   if (keep.reduce((s, k) => s + k.length, 0) < 2)
     throw new EngineError('input', 'a projection needs at least two tokens');
   const labels: string[] = [];

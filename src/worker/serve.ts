@@ -70,12 +70,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
         return;
       }
       case 'attention': {
-        const { map, tokens } = host.attention(
-          request.runId,
-          request.layer,
-          request.head,
-          request.hideSpecials,
-        );
+        const { map, tokens } = host.attention(request.runId, request.layer, request.head, request.hide);
         send({ type: 'attention', id: request.id, map, tokens }, [map.data.buffer as Transferable]);
         return;
       }
@@ -84,7 +79,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
           request.runId,
           request.layers,
           request.size,
-          request.hideSpecials,
+          request.hide,
         );
         send({ type: 'thumbnails', id: request.id, maps, tokens }, [maps.data.buffer as Transferable]);
         return;

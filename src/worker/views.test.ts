@@ -56,6 +56,7 @@ beforeAll(async () => {
 });
 
 const TOL = 1e-4;
+const SHOW_ALL = { specials: false, padding: false };
 
 describe('view requests', () => {
   it('thumbnails: every head of every layer; at full size they are the maps themselves', async () => {
@@ -66,14 +67,14 @@ describe('view requests', () => {
     }))!;
     const n = run.tokens.length;
     const ref = reference(run);
-    const { maps, tokens } = await client.attentionThumbnails(run.runId, [0, 1, 2], 64, false);
+    const { maps, tokens } = await client.attentionThumbnails(run.runId, [0, 1, 2], 64, SHOW_ALL);
     expect(maps.dims).toEqual([3, 4, n, n]);
     expect(tokens).toEqual(run.tokens.map((_, i) => i));
     expect(
       maxAbsDiff(maps.data, Float32Array.from(ref.attentions.flatMap((a) => Array.from(a)))),
     ).toBeLessThan(TOL);
     // Shrunk to 4×4, each pixel is the largest weight of its block: the first pixel of layer 2, head 3.
-    const small = await client.attentionThumbnails(run.runId, [1], 4, false);
+    const small = await client.attentionThumbnails(run.runId, [1], 4, SHOW_ALL);
     expect(small.maps.dims).toEqual([1, 4, 4, 4]);
     const a = ref.attentions[1]!;
     let block = 0;
@@ -103,6 +104,32 @@ describe('view requests', () => {
     await expect(client.attentionRow(run.runId, 0, 9, 0)).rejects.toThrow('no head 9 (this model has 4)');
   });
 
+  it('padding: a padded view run; masked pads leave the map, unmasked they show zero weight', async () => {
+    const run = (await client.run('hello world', undefined, {
+      layers: [0],
+      attentions: false,
+      lane: 'view',
+      padTo: 8,
+    }))!;
+    expect([run.tokens.length, run.padding]).toEqual([8, 4]);
+    const masked = await client.attention(run.runId, 1, 'mean', { specials: false, padding: true });
+    expect(masked.tokens).toEqual([0, 1, 2, 3]);
+    const shown = await client.attention(run.runId, 1, 'mean', SHOW_ALL);
+    expect(shown.map.dims).toEqual([8, 8]);
+    // Every query gives the pads no weight, so leaving them out rescales nothing.
+    for (let q = 0; q < 8; q++)
+      for (let k = 4; k < 8; k++) expect(shown.map.data[q * 8 + k]).toBeLessThan(1e-12);
+    expect(
+      maxAbsDiff(
+        masked.map.data,
+        [0, 1, 2, 3].flatMap((q) => Array.from(shown.map.data.subarray(q * 8, q * 8 + 4))),
+      ),
+    ).toBeLessThan(1e-7);
+    // [CLS]/[SEP] hidden but pads kept: the pads stay in the map.
+    const specials = await client.attention(run.runId, 1, 'mean', { specials: true, padding: false });
+    expect(specials.tokens).toEqual([1, 2, 4, 5, 6, 7]);
+  });
+
   it('factorized embeddings: [tokens, embedding_size] before the projection', async () => {
     const run = (await client.run('embeddings', undefined, {
       layers: [0],
@@ -126,7 +153,7 @@ describe('view requests', () => {
       layer: 2,
       k: 2,
       compare: ['hello world', '  ', 'hello world'],
-      hideSpecials: true,
+      hide: { specials: true, padding: false },
     });
     expect(view.groupNames).toEqual(['text 1: the cat', 'text 2: hello world']);
     expect(view.labels).toEqual(['1 ▁the', '2 ▁cat', '1 ▁hello', '2 ▁world']);
@@ -154,7 +181,7 @@ describe('view requests', () => {
       layer: 0,
       k: 2,
       compare: [],
-      hideSpecials: false,
+      hide: { specials: false, padding: false },
     });
     expect(paths.layers).toBe(4);
     expect(paths.projection.points).toBe(run.tokens.length);

@@ -6,6 +6,7 @@
 import { thumbnailViews } from '../charts/attention.ts';
 import { HeatmapThumbnail } from '../charts/heatmap/HeatmapThumbnail.tsx';
 import { valueRange } from '../charts/heatmap/image.ts';
+import type { Hidden } from '../../worker/protocol.ts';
 import { useController } from '../controllerContext.ts';
 import { useFetched } from '../useFetched.ts';
 
@@ -17,7 +18,7 @@ export interface ThumbnailsProps {
   size: number;
   /** On-screen side in px. */
   px: number;
-  hideSpecials: boolean;
+  hide: Hidden;
   selected: { layer: number; head: number | 'mean' };
   onPick(layer: number, head: number): void;
   testId: string;
@@ -25,9 +26,9 @@ export interface ThumbnailsProps {
 
 export function AttentionThumbnails(props: ThumbnailsProps) {
   const { client } = useController();
-  const { runId, layers, size, hideSpecials } = props;
-  const key = `${runId}:${layers.join(',')}:${size}:${hideSpecials}`;
-  const fetched = useFetched(key, () => client.attentionThumbnails(runId, layers, size, hideSpecials));
+  const { runId, layers, size, hide } = props;
+  const key = `${runId}:${layers.join(',')}:${size}:${hide.specials}:${hide.padding}`;
+  const fetched = useFetched(key, () => client.attentionThumbnails(runId, layers, size, hide));
   if (fetched.error) return <p className="error">Could not fetch the thumbnails: {fetched.error}</p>;
   const maps = fetched.value?.maps;
   if (!maps || fetched.valueKey?.split(':')[1] !== layers.join(',')) return <p>computing thumbnails…</p>;
