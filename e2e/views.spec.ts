@@ -98,6 +98,16 @@ test('attention: one head or the mean, specials hidden, a cell’s arithmetic, e
   expect(Number(await page.getByTestId('attention.arithmetic.difference').textContent())).toBeLessThan(1e-5);
   await expect(page.getByTestId('chart.attention.selected')).toBeVisible();
   await app.shot('view-attention');
+  // "JSON of what is shown" carries the map and the arithmetic on screen.
+  const shownJson = JSON.parse((await app.download('export.json')).bytes.toString('utf8'));
+  expect(shownJson).toMatchObject({
+    view: 'attention',
+    attention: { layer: 3, head: 2, tokens: [0, 1, 2, 3] },
+  });
+  expect(shownJson.attention.weights[1][2]).toBeCloseTo(weight, 4);
+  expect(shownJson.arithmetic).toMatchObject({ layer: 2, head: 2, query: 1, key: 2 });
+  expect(shownJson.arithmetic.share).toBeCloseTo(weight, 4);
+  expect(shownJson.arithmetic.scores).toHaveLength(4);
   await page.getByTestId('attention.arithmetic.close').click();
   await expect(arithmetic).toHaveCount(0);
 
@@ -176,6 +186,11 @@ test('PCA projection: 2-D, 3-D, paths through the layers, and compared texts on 
     .toEqual(['text 1: hello world', 'text 2: the cat', 'text 3: the dog']);
   await expect(page).toHaveURL(/compare=the\+cat%0Athe\+dog/);
   await app.shot('view-projection-compare');
+  const shownJson = JSON.parse((await app.download('export.json')).bytes.toString('utf8'));
+  expect(shownJson.projection).toMatchObject({ mode: '2d', layer: 3, compare: ['the cat', 'the dog'] });
+  expect(shownJson.projection.points).toHaveLength(6);
+  expect(shownJson.projection.points[2]).toMatchObject({ label: '1 ▁the', group: 1 });
+  expect(shownJson.projection.points[2].coordinates[0]).toHaveLength(2);
   const png = await app.download('chart.projection.png');
   expect(png.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   expect((await app.download('chart.projection.svg')).bytes.toString('utf8')).toContain('text 2: the cat');

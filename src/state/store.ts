@@ -7,7 +7,14 @@ import { create } from 'zustand';
 import type { BackendInfo, BackendRequest, Dtype, FloatTensor } from '../engine/types.ts';
 import type { CacheUsage } from '../worker/cachedSource.ts';
 import type { ManifestEntry } from '../app/models.ts';
-import type { Hidden, ModelInfo, ModelLocation, RunView, WireError } from '../worker/protocol.ts';
+import type {
+  Hidden,
+  ModelInfo,
+  ModelLocation,
+  ProjectionView,
+  RunView,
+  WireError,
+} from '../worker/protocol.ts';
 
 /** idle → loading (progress per file) → warming → ready → running → ready | error */
 export type Lifecycle = 'idle' | 'loading' | 'warming' | 'ready' | 'running' | 'error';
@@ -94,7 +101,25 @@ export interface ViewSlice {
   setShowFactorized(on: boolean): void;
 }
 
-export type AppState = ModelSlice & InputSlice & RunSlice & ViewSlice;
+/**
+ * What the views fetched and drew, kept so "JSON of what is shown" can include it. Each view writes its own
+ * entry when its data arrives; a new run clears them.
+ */
+export interface ShownSlice {
+  shownAttention?: { layer: number; head: Head; hidden: Hidden; tokens: number[]; map: FloatTensor };
+  shownArithmetic?: {
+    layer: number;
+    head: number;
+    query: number;
+    key: number;
+    scores: Float32Array;
+    probabilities: Float32Array;
+    share: number;
+  };
+  shownProjection?: { mode: PcaMode; layer: number; compare: string[]; view: ProjectionView };
+}
+
+export type AppState = ModelSlice & InputSlice & RunSlice & ViewSlice & ShownSlice;
 
 export const initialState = {
   dtype: 'fp32' as Dtype,
@@ -165,5 +190,8 @@ export function resetStore(): void {
     runError: undefined,
     cache: undefined,
     backend: undefined,
+    shownAttention: undefined,
+    shownArithmetic: undefined,
+    shownProjection: undefined,
   });
 }

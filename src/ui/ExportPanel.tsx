@@ -6,9 +6,52 @@
 import { useState } from 'react';
 import { nested } from '../app/automation.ts';
 import type { ExportFile } from '../engine/export/runFiles.ts';
-import { useStore } from '../state/store.ts';
+import { tokenNorms } from '../engine/analysis.ts';
+import { shownVectors, useStore, type AppState } from '../state/store.ts';
 import { useController } from './controllerContext.ts';
 import { saveFile } from './download.ts';
+
+/** The open view's own numbers: the attention map (and a cell's arithmetic) or the projected points. */
+function shownViewData(s: AppState): Record<string, unknown> {
+  if (s.view === 'attention' && s.shownAttention) {
+    const { layer, head, hidden, tokens, map } = s.shownAttention;
+    const a = s.shownArithmetic;
+    return {
+      attention: { layer, head, hidden, tokens, weights: nested(map) },
+      arithmetic: a && {
+        layer: a.layer,
+        head: a.head,
+        query: a.query,
+        key: a.key,
+        scores: Array.from(a.scores),
+        probabilities: Array.from(a.probabilities),
+        share: a.share,
+      },
+    };
+  }
+  if (s.view === 'projection' && s.shownProjection) {
+    const { mode, layer, compare, view } = s.shownProjection;
+    const { scores, k, explainedRatio, points } = view.projection;
+    return {
+      projection: {
+        mode,
+        layer: mode === 'paths' ? 'all' : layer,
+        compare,
+        explainedRatio,
+        groupNames: view.groupNames,
+        points: view.labels.map((label, p) => ({
+          label,
+          group: view.groups[p],
+          // One coordinate row per layer for paths.
+          coordinates: Array.from({ length: view.layers }, (_, l) =>
+            Array.from(scores.subarray((l * points + p) * k, (l * points + p + 1) * k)),
+          ),
+        })),
+      },
+    };
+  }
+  return {};
+}
 
 export function ExportPanel() {
   const controller = useController();
@@ -28,7 +71,7 @@ export function ExportPanel() {
   };
   const shownJson = () => {
     const s = useStore.getState();
-    const hidden = s.hiddenStates[layer];
+    const vectors = shownVectors(s);
     const shown = {
       model: s.info?.model,
       modelFile: s.info?.modelFile,
@@ -42,9 +85,15 @@ export function ExportPanel() {
       special: run.special,
       truncated: run.truncated,
       droppedTokens: run.droppedTokens,
+      padding: run.padding,
       layer,
       selectedToken: s.selectedToken,
-      hiddenStates: hidden ? nested(hidden) : undefined,
+      view: s.view,
+      ...shownViewData(s),
+      vectors: s.layer === 0 && s.showFactorized ? 'factorized embedding' : `hidden state of layer ${layer}`,
+      hiddenStates: vectors ? nested(vectors) : undefined,
+      norms: vectors ? Array.from(tokenNorms(vectors)) : undefined,
+      layerCosines: run.layerCosines ? nested(run.layerCosines) : undefined,
     };
     saveFile({
       name: `albert-layer${layer}.json`,
