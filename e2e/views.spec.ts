@@ -120,6 +120,11 @@ test('attention: one head or the mean, specials hidden, a cell’s arithmetic, e
   await expect(page.getByTestId('attention.head')).toHaveValue('1');
   await expect(title).toHaveText('Layer 2, head 1');
   await expect(overview.nth(5)).toHaveAttribute('aria-pressed', 'true');
+  const overviewSvg = (await app.download('attention.overview.svg')).bytes.toString('utf8');
+  expect(overviewSvg.match(/<image /g)).toHaveLength(12);
+  expect(overviewSvg).toContain('layer 3');
+  const headsPng = await app.download('attention.heads.png');
+  expect(headsPng.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
 
   // The link reopens the same picture in a fresh page.
   await expect(page).toHaveURL(/view=attention/);
@@ -168,6 +173,15 @@ test('PCA projection: 2-D, 3-D, paths through the layers, and compared texts on 
   });
   await expect(page.getByTestId('projection.variance')).toHaveText(
     /^Explained variance: PC1 \d+\.\d%, PC2 \d+\.\d%$/,
+  );
+  // The layer control moves the projection.
+  await page.getByTestId('layer.slider').fill('1');
+  await expect(page.getByTestId('chart.projection').locator('.gtitle')).toHaveText(
+    'PCA of the token vectors at layer 1',
+  );
+  await page.getByTestId('layer.slider').fill('3');
+  await expect(page.getByTestId('chart.projection').locator('.gtitle')).toHaveText(
+    'PCA of the token vectors at layer 3',
   );
 
   await page.getByTestId('projection.hide-specials').check();

@@ -204,6 +204,7 @@ export function AttentionView() {
             selected={{ layer: layer - 1, head }}
             onPick={pick}
             testId="attention.heads"
+            title={`Every head of layer ${layer} (each on its own scale, largest weight per block)`}
           />
         </>
       )}
@@ -217,6 +218,7 @@ export function AttentionView() {
         selected={{ layer: layer - 1, head }}
         onPick={pick}
         testId="attention.overview"
+        title="Attention of every layer and head (each on its own scale, largest weight per block)"
       />
     </section>
   );

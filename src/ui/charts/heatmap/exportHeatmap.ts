@@ -4,7 +4,7 @@
  */
 import { saveFile } from '../../download.ts';
 import { browserPngDataUrl, drawScene, sceneToSvg } from './render.ts';
-import { heatmapScene, type HeatmapSpec } from './scene.ts';
+import { heatmapScene, type HeatmapSpec, type Scene } from './scene.ts';
 
 /** A file name from a test id: "chart.attention" → "chart-attention". */
 export const filenameFromTestId = (testId: string): string => testId.replace(/\W+/g, '-');
@@ -13,8 +13,12 @@ export const filenameFromTestId = (testId: string): string => testId.replace(/\W
 const pixelRatio = 2;
 
 /** Builds the figure and starts its download as `${base}.png` or `${base}.svg`. */
-export async function downloadHeatmap(spec: HeatmapSpec, format: 'png' | 'svg', base: string): Promise<void> {
-  const scene = heatmapScene(spec);
+export function downloadHeatmap(spec: HeatmapSpec, format: 'png' | 'svg', base: string): Promise<void> {
+  return downloadScene(heatmapScene(spec), format, base);
+}
+
+/** Starts the download of any scene as `${base}.png` or `${base}.svg`. */
+export async function downloadScene(scene: Scene, format: 'png' | 'svg', base: string): Promise<void> {
   if (format === 'svg') {
     saveFile({ name: `${base}.svg`, mime: 'image/svg+xml', bytes: sceneToSvg(scene, browserPngDataUrl) });
     return;
