@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlbertEngine, type AlbertRun } from './albert.ts';
 import { fsSource } from './node/fsSource.ts';
+import { pool, poolBatch } from './pooling.ts';
 import { nodeRuntime, type NodeRuntime } from './node/runtime.ts';
 import { maxAbsDiff, precisionOf, TINY_MODEL, TINY_ONNX_FILES, tinyConfig } from './testing/fixtures.ts';
 import { readReferenceWeights, referenceForward, type ReferenceConfig } from './testing/referenceAlbert.ts';
@@ -175,6 +176,38 @@ describe('engine outputs', () => {
     // Asking for fewer tokens than the text has pads nothing; the model's maximum caps the length.
     expect((await engine.run('hello world', undefined, { padTo: 2 })).padding).toBe(0);
     expect((await engine.run('hello', undefined, { padTo: 10_000 })).tokens).toHaveLength(512);
+    await engine.dispose();
+  });
+
+  it('runs a batch padded to its longest text: each text’s vectors and pooled vectors equal its own run’s', async () => {
+    const engine = await AlbertEngine.load({
+      source: await fsSource(TINY_MODEL),
+      ...runtime,
+      backend: 'wasm',
+    });
+    const texts = ['hello', 'the cat sat on the mat', 'hello world'];
+    const batch = await engine.runBatch(texts, [0, 3]);
+    expect(batch.hiddenStates.map((h) => h.dims)).toEqual([
+      [3, 8, 32],
+      [3, 8, 32],
+    ]);
+    const lengths = batch.encodings.map((e) => e.ids.length);
+    expect(lengths).toEqual([3, 8, 4]);
+    for (const [b, text] of texts.entries()) {
+      const alone = await engine.run(text, undefined, { attentions: false });
+      for (const [i, layer] of [0, 3].entries()) {
+        const rows = batch.hiddenStates[i]!.data.subarray(b * 8 * 32, (b * 8 + lengths[b]!) * 32);
+        expect(maxAbsDiff(rows, alone.hiddenStates[layer]!.data)).toBeLessThan(1e-5);
+        for (const pooling of ['mean', 'cls', 'max'] as const)
+          expect(
+            maxAbsDiff(
+              poolBatch(batch.hiddenStates[i]!, lengths, pooling)[b]!,
+              pool(alone.hiddenStates[layer]!, pooling),
+            ),
+          ).toBeLessThan(1e-5);
+      }
+    }
+    await expect(engine.runBatch(['x'], [9])).rejects.toThrow('no layer 9 in this model');
     await engine.dispose();
   });
 });

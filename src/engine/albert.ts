@@ -35,6 +35,15 @@ export interface RunOutputs {
   padTo?: number;
 }
 
+/** A batch of texts run together: each text's encoding, and the asked-for hidden states [batch, n, hidden]. */
+export interface BatchRun {
+  encodings: Encoding[];
+  /** One per asked-for layer; rows past a text's own length are padding. */
+  hiddenStates: FloatTensor[];
+  backend: BackendInfo;
+  timings: Timings;
+}
+
 export interface AlbertRun extends Encoding {
   /** L+1 tensors [tokens, hidden]: 0 is the embedding projection's output, i the output of layer i. */
   hiddenStates: FloatTensor[];
@@ -132,9 +141,59 @@ export class AlbertEngine {
     return next;
   }
 
+  /**
+   * Runs several texts as one batch, each padded to the longest with attention mask 0 (each text's numbers
+   * equal its own run's to float32 rounding). Returns only the hidden states asked for, as [batch, n, hidden],
+   * with each text's encoding (unpadded). Calls are serialized with `run`.
+   */
+  runBatch(texts: string[], layers: number[]): Promise<BatchRun> {
+    const next = this.queue.then(() => this.runBatchNow(texts, layers));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   async dispose(): Promise<void> {
     await this.queue;
     await this.session.release();
+  }
+
+  private async runBatchNow(texts: string[], layers: number[]): Promise<BatchRun> {
+    const t0 = performance.now();
+    const encodings = texts.map((t) => this.tokenizer.encode(t));
+    const n = Math.max(1, ...encodings.map((e) => e.ids.length));
+    const b = texts.length;
+    const matrix = (value: (e: Encoding, i: number) => number) => {
+      const out = new BigInt64Array(b * n);
+      encodings.forEach((e, row) => e.ids.forEach((_, i) => (out[row * n + i] = BigInt(value(e, i)))));
+      return new this.ort.Tensor('int64', out, [b, n]);
+    };
+    const feeds: Record<string, InstanceType<OrtModule['Tensor']>> = {
+      input_ids: matrix((e, i) => e.ids[i]!),
+      attention_mask: matrix(() => 1),
+    };
+    if (this.hasTokenTypes) feeds.token_type_ids = matrix((e, i) => e.tokenTypeIds[i]!);
+    const names = layers.map((l) => {
+      const name = this.prepared.outputs.hiddenStates[l];
+      if (!name) throw new EngineError('input', `no layer ${l} in this model`);
+      return name;
+    });
+    const t1 = performance.now();
+    let results: Record<string, { data: unknown; dims: readonly number[] }>;
+    try {
+      results = await this.session.run(feeds, names);
+    } catch (error) {
+      throw runFailure(error, this.modelFile, this.backend.name, n);
+    }
+    const t2 = performance.now();
+    return {
+      encodings,
+      hiddenStates: names.map((name) => ({
+        data: results[name]!.data as Float32Array,
+        dims: [...results[name]!.dims],
+      })),
+      backend: this.backend,
+      timings: { tokenizeMs: t1 - t0, inferenceMs: t2 - t1, totalMs: performance.now() - t0 },
+    };
   }
 
   private async runNow(text: string, pair: string | undefined, outputs: RunOutputs): Promise<AlbertRun> {

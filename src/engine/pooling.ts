@@ -49,3 +49,17 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
+
+/**
+ * One sentence vector per text of a batch: `hidden` is [batch, n, hidden] and `lengths` each text's own token
+ * count, so padding rows never enter the pooling.
+ */
+export function poolBatch(hidden: FloatTensor, lengths: number[], pooling: Pooling): Float32Array[] {
+  const [, n, width] = hidden.dims as [number, number, number];
+  return lengths.map((length, b) =>
+    pool(
+      { data: hidden.data.subarray(b * n * width, (b * n + length) * width), dims: [length, width] },
+      pooling,
+    ),
+  );
+}
