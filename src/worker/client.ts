@@ -5,12 +5,18 @@
  * once. Takes a port factory, so tests can inject fakes.
  */
 import type { ExportFile } from '../engine/export/runFiles.ts';
+import type { Pooling } from '../engine/pooling.ts';
+import type { Classified } from '../engine/sentences.ts';
+import type { Alignment } from '../engine/similarity.ts';
 import type { BackendRequest, Dtype, FloatTensor } from '../engine/types.ts';
 import type { CacheUsage } from './cachedSource.ts';
 import type {
   Hidden,
   ModelInfo,
   ModelLocation,
+  CompareView,
+  LinesProgress,
+  LinesView,
   ProjectionRequest,
   ProjectionView,
   RunView,
@@ -51,6 +57,7 @@ interface Pending {
   retried: boolean;
   onProgress?: LoadRequest['onProgress'];
   onWarming?: () => void;
+  onLines?: (progress: LinesProgress, partial?: LinesView) => void;
 }
 
 /** A request without its id (the client assigns it), one variant at a time. */
@@ -146,6 +153,55 @@ export class EngineClient {
     return this.send({ type: 'projection', ...request }) as Promise<ProjectionView>;
   }
 
+  /** Compares two texts (each on its own, and as a pair). */
+  compare(a: string, b: string): Promise<CompareView> {
+    return this.send({ type: 'compare', a, b }) as Promise<CompareView>;
+  }
+
+  alignment(compareId: number, layer: number): Promise<Alignment> {
+    return this.send({ type: 'alignment', compareId, layer }) as Promise<Alignment>;
+  }
+
+  /**
+   * Embeds lines in the worker in batches; `onProgress` sees each batch (with a partial view now and then).
+   * The returned id names the kept set for `linesView`; `cancel(id)` stops it early.
+   */
+  embedLines(
+    request: { lines: string[]; pooling: Pooling; batchSize: number; layer: number },
+    onProgress: (progress: LinesProgress, partial?: LinesView) => void,
+  ): { id: number; done: Promise<{ count: number; cancelled: boolean }> } {
+    const id = this.nextId;
+    const done = this.send({ type: 'embed-lines', ...request }, { onLines: onProgress }) as Promise<{
+      count: number;
+      cancelled: boolean;
+    }>;
+    return { id, done };
+  }
+
+  cancel(target: number): Promise<void> {
+    return this.send({ type: 'cancel', target }) as Promise<void>;
+  }
+
+  linesView(setId: number, layer: number, query?: string): Promise<LinesView> {
+    return this.send({ type: 'lines-view', setId, layer, query }) as Promise<LinesView>;
+  }
+
+  linesVectors(setId: number, layer: number): Promise<FloatTensor> {
+    return this.send({ type: 'lines-vectors', setId, layer }) as Promise<FloatTensor>;
+  }
+
+  classify(
+    request: Omit<Extract<WorkerRequest, { type: 'classify' }>, 'type' | 'id'>,
+    onProgress: (progress: LinesProgress) => void,
+  ): { id: number; done: Promise<{ results: Classified[]; cancelled: boolean }> } {
+    const id = this.nextId;
+    const done = this.send({ type: 'classify', ...request }, { onLines: onProgress }) as Promise<{
+      results: Classified[];
+      cancelled: boolean;
+    }>;
+    return { id, done };
+  }
+
   /** Files exported from a view run (moved out of the worker, not copied). */
   export(
     runId: number,
@@ -216,6 +272,7 @@ export class EngineClient {
     if (!pending) return;
     if (event.type === 'progress') return pending.onProgress?.(event.file, event.loaded, event.total);
     if (event.type === 'warming') return pending.onWarming?.();
+    if (event.type === 'lines-progress') return pending.onLines?.(event.progress, event.partial);
     this.pending.delete(event.id);
     const superseded =
       pending.request.type === 'run' &&
@@ -243,7 +300,15 @@ export class EngineClient {
       case 'tensor':
         return pending.resolve(event.tensor);
       case 'projection':
+      case 'compare':
+      case 'lines-view':
         return pending.resolve(event.view);
+      case 'alignment':
+        return pending.resolve(event.alignment);
+      case 'lines-done':
+        return pending.resolve({ count: event.count, cancelled: event.cancelled });
+      case 'classified':
+        return pending.resolve({ results: event.results, cancelled: event.cancelled });
       case 'cancelled':
       case 'done':
         return pending.resolve(event.type === 'done' ? undefined : null);

@@ -14,6 +14,7 @@ import {
 import type { HostEnvironment } from '../engine/backend.ts';
 import { blobSource } from '../engine/blobSource.ts';
 import { EngineError, messageOf } from '../engine/errors.ts';
+import { maskPositions, maskPredictions } from '../engine/fillMask.ts';
 import type { FileProgress, ModelSource } from '../engine/modelSource.ts';
 import { hubBaseUrl, urlSource } from '../engine/modelSource.ts';
 import type { OrtModule } from '../engine/session.ts';
@@ -49,6 +50,8 @@ type LoadRequest = Extract<WorkerRequest, { type: 'load' }>;
 const WARM_UP_TEXT = 'Hello world.';
 /** Compared texts kept for the projection view (each holds every layer's vectors). */
 const MAX_COMPARED = 64;
+/** Pieces shown at each [MASK] of a fill-mask export. */
+const FILL_MASK_TOP = 10;
 
 interface KeptRun {
   id: number;
@@ -119,6 +122,11 @@ export class EngineHost {
         attentions: want.attentions || view,
         embeddings: view,
         padTo: want.padTo,
+        // Logits are [tokens, vocab] floats to copy out: only when a view run has a [MASK] to fill.
+        logits:
+          view &&
+          engine.prepared.outputs.logits !== undefined &&
+          maskPositions(engine.tokenizer.encode(text, pair)).length > 0,
       });
     } catch (error) {
       if (engine.backend.name !== 'webgpu') throw error;
@@ -146,6 +154,11 @@ export class EngineHost {
     };
     if (want.attentions) view.attentions = attentions;
     if (want.lane === 'view') view.layerCosines = layerCosines(run.hiddenStates);
+    if (run.logits) {
+      const idToToken = (i: number) => engine.tokenizer.idToToken(i);
+      view.predictions = maskPredictions(run.logits, maskPositions(run), FILL_MASK_TOP, idToToken);
+      run.logits = undefined; // the predictions are all the page gets; the kept run need not hold the logits
+    }
     return view;
   }
 
@@ -245,7 +258,8 @@ export class EngineHost {
     (await this.ort.env.webgpu.device).destroy();
   }
 
-  private requireEngine(): AlbertEngine {
+  /** The loaded engine, or a readable error when none is. */
+  requireEngine(): AlbertEngine {
     if (!this.engine) throw new EngineError('input', 'no model is loaded yet');
     return this.engine;
   }

@@ -7,10 +7,16 @@
 import type { PickedFile } from '../engine/blobSource.ts';
 import type { ExportFile } from '../engine/export/runFiles.ts';
 import type { EngineErrorCode } from '../engine/errors.ts';
+import type { MaskPrediction } from '../engine/fillMask.ts';
 import type { Encoding } from '../engine/tokenizer.ts';
+import type { Pooling } from '../engine/pooling.ts';
 import type { Projection } from '../engine/projection.ts';
+import type { Classified } from '../engine/sentences.ts';
+import type { Alignment } from '../engine/similarity.ts';
 import type { BackendInfo, BackendRequest, Dtype, FloatTensor, Timings } from '../engine/types.ts';
 import type { CacheUsage } from './cachedSource.ts';
+
+export type { MaskPrediction } from '../engine/fillMask.ts';
 
 /** Where the model folder is: a URL (site path or http(s)), a hub repo, or files picked from disk. */
 export type ModelLocation =
@@ -71,6 +77,36 @@ export type WorkerRequest =
   /** The 128-d factorized embeddings (before embedding_hidden_mapping_in) of the latest view run. */
   | { type: 'factorized'; id: number; runId: number }
   | ProjectionRequest
+  /** Two texts, each run on its own and as a pair: similarity per layer and pooling, cross-segment attention. */
+  | { type: 'compare'; id: number; a: string; b: string }
+  /** Token alignment of the latest comparison at one layer. */
+  | { type: 'alignment'; id: number; compareId: number; layer: number }
+  /** Pooled vectors of many lines, in batches, kept in the worker; progress (and partial views) as they come. */
+  | {
+      type: 'embed-lines';
+      id: number;
+      lines: string[];
+      pooling: Pooling;
+      batchSize: number;
+      /** The layer partial views are drawn at while the lines run. */
+      layer: number;
+    }
+  /** Stops a running embed-lines or classify request (handled at once, not queued). */
+  | { type: 'cancel'; id: number; target: number }
+  /** The kept lines at one layer: similarity matrix and its cluster order, neighbours, PCA, and a query's ranking. */
+  | { type: 'lines-view'; id: number; setId: number; layer: number; query?: string }
+  /** The kept lines' pooled vectors at one layer, [lines, hidden]. */
+  | { type: 'lines-vectors'; id: number; setId: number; layer: number }
+  /** Few-shot classification of texts from labelled examples, on pooled vectors at one layer. */
+  | {
+      type: 'classify';
+      id: number;
+      examples: { label: string; text: string }[];
+      texts: string[];
+      pooling: Pooling;
+      layer: number;
+      k: number;
+    }
   /** Files of the latest view run: all hidden states or all attention maps as .npy, or the Projector pair. */
   | {
       type: 'export';
@@ -106,6 +142,37 @@ export interface ProjectionView {
   layers: number;
 }
 
+/** Two texts compared: their tokens, the cosine of their pooled vectors at every layer for every pooling. */
+export interface CompareView {
+  compareId: number;
+  a: { tokens: string[]; special: boolean[] };
+  b: { tokens: string[]; special: boolean[] };
+  /** cos(pool(A), pool(B)) per pooling, layers 0..L. */
+  perLayer: Record<Pooling, number[]>;
+  /** The pair run ([CLS] A [SEP] B [SEP]): per layer and head, the attention A's queries give B and back. */
+  pair: { tokens: string[]; aToB: FloatTensor; bToA: FloatTensor; truncated: boolean };
+}
+
+/** Many lines at one layer. Indices refer to the lines as sent (empty lines excluded by the page). */
+export interface LinesView {
+  count: number;
+  layer: number;
+  /** [count × count] cosines, in the lines' own order. */
+  matrix: FloatTensor;
+  /** Lines in cluster order (identity while lines are still running). */
+  order: number[];
+  neighbours: number[][];
+  projection: Projection;
+  /** The lines ranked by a query, best first, when one was given. */
+  ranking?: { index: number; cosine: number }[];
+}
+
+export interface LinesProgress {
+  done: number;
+  total: number;
+  linesPerSecond: number;
+}
+
 export interface ModelInfo {
   model: string;
   modelFile: string;
@@ -134,6 +201,8 @@ export interface RunView extends Encoding {
   attentions?: FloatTensor[];
   /** [tokens, L] cosine of each token's vector between consecutive layers (view runs). */
   layerCosines?: FloatTensor;
+  /** Top pieces at each [MASK] (view runs of a fill-mask export); the logits stay in the worker. */
+  predictions?: MaskPrediction[];
   backend: BackendInfo;
   timings: Timings;
 }
@@ -159,6 +228,13 @@ export type WorkerEvent =
   | { type: 'attention-row'; id: number; scores: Float32Array; probabilities: Float32Array }
   | { type: 'tensor'; id: number; tensor: FloatTensor }
   | { type: 'projection'; id: number; view: ProjectionView }
+  | { type: 'compare'; id: number; view: CompareView }
+  | { type: 'alignment'; id: number; alignment: Alignment }
+  /** Progress of embed-lines or classify, with a partial view of the lines so far now and then. */
+  | { type: 'lines-progress'; id: number; progress: LinesProgress; partial?: LinesView }
+  | { type: 'lines-done'; id: number; count: number; cancelled: boolean }
+  | { type: 'lines-view'; id: number; view: LinesView }
+  | { type: 'classified'; id: number; results: Classified[]; cancelled: boolean }
   /** Unsolicited: the backend changed under a loaded model (the GPU was lost); `info` is the new state. */
   | { type: 'backend-changed'; id: 0; info: ModelInfo; notice: string }
   | { type: 'error'; id: number; error: WireError };

@@ -5,6 +5,7 @@
 import { EngineError, messageOf } from '../engine/errors.ts';
 import type { FloatTensor } from '../engine/types.ts';
 import { cacheUsage, clearCache } from './cachedSource.ts';
+import { ApplyHost } from './applyHost.ts';
 import { EngineHost, type HostOptions } from './engineHost.ts';
 import type { Port, RunView, WireError, WorkerEvent, WorkerRequest } from './protocol.ts';
 
@@ -36,6 +37,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
     ...options,
     onBackendChanged: (info, notice) => send({ type: 'backend-changed', id: 0, info, notice }),
   });
+  const apply = new ApplyHost(() => host.requireEngine());
   let latestViewRun = 0;
   let queue: Promise<void> = Promise.resolve();
 
@@ -106,6 +108,61 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
         send({ type: 'projection', id: request.id, view }, [view.projection.scores.buffer as Transferable]);
         return;
       }
+      case 'compare':
+        send({
+          type: 'compare',
+          id: request.id,
+          view: await apply.compare(request.id, request.a, request.b),
+        });
+        return;
+      case 'alignment': {
+        const alignment = apply.alignment(request.compareId, request.layer);
+        send({ type: 'alignment', id: request.id, alignment }, [
+          alignment.cosines.data.buffer as Transferable,
+        ]);
+        return;
+      }
+      case 'embed-lines': {
+        const { count, cancelled } = await apply.embedLines(
+          request.id,
+          request.lines,
+          request.pooling,
+          request.batchSize,
+          request.layer,
+          (progress, partial) =>
+            send(
+              { type: 'lines-progress', id: request.id, progress, partial },
+              partial ? [partial.matrix.data.buffer as Transferable] : [],
+            ),
+        );
+        send({ type: 'lines-done', id: request.id, count, cancelled });
+        return;
+      }
+      case 'lines-view': {
+        const view = await apply.linesView(request.setId, request.layer, request.query);
+        send({ type: 'lines-view', id: request.id, view }, [view.matrix.data.buffer as Transferable]);
+        return;
+      }
+      case 'lines-vectors': {
+        const tensor = apply.linesVectors(request.setId, request.layer);
+        send({ type: 'tensor', id: request.id, tensor }, [tensor.data.buffer as Transferable]);
+        return;
+      }
+      case 'classify': {
+        const { results, cancelled } = await apply.classify(
+          request.id,
+          request.examples,
+          request.texts,
+          request.pooling,
+          request.layer,
+          request.k,
+          (progress) => send({ type: 'lines-progress', id: request.id, progress }),
+        );
+        send({ type: 'classified', id: request.id, results, cancelled });
+        return;
+      }
+      case 'cancel':
+        return; // handled as it arrives, below
       case 'export': {
         const files = await host.export(request.runId, request.what, request.layer);
         send(
@@ -140,6 +197,12 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
 
   port.onmessage = ({ data: request }) => {
     if (request.type === 'run' && request.want.lane === 'view') latestViewRun = request.id;
+    // A cancel must not wait behind the job it stops.
+    if (request.type === 'cancel') {
+      apply.cancel(request.target);
+      send({ type: 'done', id: request.id });
+      return;
+    }
     queue = queue.then(() =>
       handle(request).catch((error: unknown) =>
         send({ type: 'error', id: request.id, error: toWire(error) }),

@@ -6,8 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fsSource } from '../engine/node/fsSource.ts';
-import { nodeRuntime } from '../engine/node/runtime.ts';
 import { projectTogether } from '../engine/projection.ts';
 import { maxAbsDiff, TINY_MODEL, tinyConfig } from '../engine/testing/fixtures.ts';
 import {
@@ -15,9 +13,9 @@ import {
   referenceForward,
   type ReferenceConfig,
 } from '../engine/testing/referenceAlbert.ts';
-import { EngineClient } from './client.ts';
-import type { Port, WorkerEvent, WorkerPort, WorkerRequest } from './protocol.ts';
-import { serveEngine } from './serve.ts';
+import type { EngineClient } from './client.ts';
+import type { WorkerRequest } from './protocol.ts';
+import { inProcessClient } from './testing/inProcess.ts';
 
 const weights = readReferenceWeights(
   readFileSync(join(TINY_MODEL, 'onnx/model.onnx')),
@@ -27,32 +25,9 @@ const reference = (run: { ids: number[]; tokenTypeIds: number[] }) =>
   referenceForward(weights, run.ids, run.tokenTypeIds);
 
 let client: EngineClient;
-const requests: WorkerRequest['type'][] = [];
+let requests: WorkerRequest['type'][];
 beforeAll(async () => {
-  const runtime = await nodeRuntime('wasm', 1);
-  const source = await fsSource(TINY_MODEL);
-  const page: WorkerPort = {
-    onmessage: null,
-    onerror: null,
-    postMessage: (m) =>
-      queueMicrotask(() => {
-        requests.push(m.type);
-        worker.onmessage?.({ data: m } as MessageEvent<WorkerRequest>);
-      }),
-    terminate: () => undefined,
-  };
-  const worker: Port<WorkerEvent, WorkerRequest> = {
-    onmessage: null,
-    postMessage: (m) => queueMicrotask(() => page.onmessage?.({ data: m } as MessageEvent<WorkerEvent>)),
-  };
-  serveEngine(worker, {
-    ort: async () => runtime.ort,
-    host: () => runtime.host,
-    baseUrl: '',
-    source: () => source,
-  });
-  client = new EngineClient(() => page);
-  await client.load({ model: { kind: 'url', url: '/' }, backend: 'wasm' });
+  ({ client, requests } = await inProcessClient());
 });
 
 const TOL = 1e-4;
