@@ -3,6 +3,7 @@
  * computed by the worker with the page's current model and backend. Numbers come back as nested arrays:
  * hiddenStates[layer 0..L][token][hidden], attentions[layer][head][query][key].
  */
+import type { Pooling } from '../engine/pooling.ts';
 import type { BackendInfo, FloatTensor } from '../engine/types.ts';
 import { useStore } from '../state/store.ts';
 import type { Controller } from './controller.ts';
@@ -19,6 +20,14 @@ export interface EmbedResult {
 export interface AlbertPlaygroundApi {
   ready(): Promise<{ model: string; backend: BackendInfo }>;
   embed(text: string, pair?: string): Promise<EmbedResult>;
+  /**
+   * Pooled vectors of many lines, embedded by the worker in batches (as "Many sentences" does); `ms` is the
+   * wall time from the request to the last batch, for benchmarks.
+   */
+  embedLines(
+    lines: string[],
+    options: { batchSize: number; pooling: Pooling; layer: number },
+  ): Promise<{ vectors: number[][]; ms: number; backend: string }>;
   /** Test hooks: lose the WebGPU device, crash the worker. */
   debug(action: 'lose-device' | 'crash'): Promise<void>;
 }
@@ -61,6 +70,20 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
         hiddenStates: layers.map((i) => nested(run.hiddenStates[i]!) as number[][]),
         attentions: (run.attentions ?? []).map((t) => nested(t) as number[][][]),
         backend: run.backend,
+      };
+    },
+    async embedLines(lines, options) {
+      await controller.ready();
+      const started = performance.now();
+      const job = controller.client.embedLines({ lines, ...options }, () => undefined);
+      const { cancelled } = await job.done;
+      const ms = performance.now() - started;
+      if (cancelled) throw new Error('the lines were cancelled');
+      const vectors = await controller.client.linesVectors(job.id, options.layer);
+      return {
+        vectors: nested(vectors) as number[][],
+        ms,
+        backend: useStore.getState().backend?.name ?? 'unknown',
       };
     },
     debug: (action) => controller.client.debug(action),

@@ -9,7 +9,14 @@ import type { EngineClient } from '../worker/client.ts';
 import { EngineFailure } from '../worker/client.ts';
 import type { ModelInfo, WireError } from '../worker/protocol.ts';
 import { choiceFromParam, defaultModelPlan, type DefaultPlan, type ManifestEntry } from './models.ts';
-import { loadSavedInput, readUrlState, saveInput, writeUrlState } from './persistence.ts';
+import {
+  loadSavedApplyInput,
+  loadSavedInput,
+  readUrlState,
+  saveApplyInput,
+  saveInput,
+  writeUrlState,
+} from './persistence.ts';
 
 export const SAMPLE_TEXT = 'The quick brown fox jumps over the lazy dog.';
 const RUN_DELAY_MS = 250;
@@ -39,6 +46,7 @@ export class Controller {
   async start(): Promise<void> {
     const url = readUrlState(this.env.location.search);
     const saved = loadSavedInput(this.env.storage);
+    const savedApply = loadSavedApplyInput(this.env.storage);
     useStore.setState({
       text: url.text ?? saved?.text ?? SAMPLE_TEXT,
       pair: url.pair ?? saved?.pair ?? '',
@@ -51,6 +59,11 @@ export class Controller {
       ...(url.pca ? { pcaMode: url.pca } : {}),
       ...(url.compare !== undefined ? { compareTexts: url.compare } : {}),
       ...(url.pad ? { padTo: url.pad } : {}),
+      ...(url.mode ? { mode: url.mode } : {}),
+      ...(url.a !== undefined ? { compareA: url.a } : {}),
+      ...(url.b !== undefined ? { compareB: url.b } : {}),
+      ...(url.pooling ? { pooling: url.pooling } : {}),
+      ...savedApply,
     });
     useStore.subscribe((state, prev) => {
       if (state.text !== prev.text || state.pair !== prev.pair || state.pairEnabled !== prev.pairEnabled) {
@@ -58,6 +71,16 @@ export class Controller {
         this.scheduleRun();
       }
       if (state.padTo !== prev.padTo) void this.runNow();
+      if (
+        state.linesText !== prev.linesText ||
+        state.examplesText !== prev.examplesText ||
+        state.classifyText !== prev.classifyText
+      )
+        saveApplyInput(this.env.storage, {
+          linesText: state.linesText,
+          examplesText: state.examplesText,
+          classifyText: state.classifyText,
+        });
       if (state.layer !== prev.layer) void this.ensureLayer(state.layer);
       if (state.showFactorized !== prev.showFactorized || state.layer !== prev.layer)
         void this.ensureFactorized();
@@ -246,6 +269,9 @@ export class Controller {
       pca: s.pcaMode,
       compare: s.compareTexts || undefined,
       pad: s.padTo || undefined,
+      mode: s.mode,
+      ...(s.mode === 'compare' ? { a: s.compareA, b: s.compareB } : {}),
+      pooling: s.pooling,
     });
     if (query !== this.env.location.search)
       this.env.history.replaceState(null, '', `${this.env.location.pathname}${query}`);

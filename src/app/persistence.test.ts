@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { loadSavedInput, readUrlState, saveInput, STORAGE_KEY, writeUrlState } from './persistence.ts';
+import {
+  APPLY_STORAGE_KEY,
+  loadSavedApplyInput,
+  loadSavedInput,
+  readUrlState,
+  saveApplyInput,
+  saveInput,
+  STORAGE_KEY,
+  writeUrlState,
+} from './persistence.ts';
 
 /** A Storage in memory; `failing` makes every write throw as a full or disabled storage does. */
 function memoryStorage(failing = false): Storage {
@@ -33,6 +42,10 @@ describe('URL state', () => {
       pca: 'paths',
       compare: 'first line\nsecond & line',
       pad: 64,
+      mode: 'compare',
+      a: 'first',
+      b: '',
+      pooling: 'max',
     } as const;
     expect(readUrlState(writeUrlState(state))).toEqual(state);
     expect(readUrlState(writeUrlState({ head: 0 }))).toEqual({ head: 0 });
@@ -42,9 +55,11 @@ describe('URL state', () => {
     expect(
       writeUrlState({ backend: 'auto', dtype: 'fp32', view: 'embeddings', head: 'mean', pca: '2d' }),
     ).toBe('');
-    expect(readUrlState('?backend=cuda&dtype=int4&layer=-2&layer2=3&view=x&head=-1&pca=4d&pad=-3')).toEqual(
-      {},
-    );
+    expect(
+      readUrlState(
+        '?backend=cuda&dtype=int4&layer=-2&layer2=3&view=x&head=-1&pca=4d&pad=-3&mode=x&pooling=sum',
+      ),
+    ).toEqual({});
   });
 
   it('keeps an empty text as a text', () => {
@@ -53,6 +68,20 @@ describe('URL state', () => {
 });
 
 describe('saved input', () => {
+  it('keeps the applications’ long inputs, and ignores what is not text', () => {
+    const storage = memoryStorage();
+    saveApplyInput(storage, { linesText: 'a\nb', examplesText: 'pos: good', classifyText: 'fine' });
+    expect(loadSavedApplyInput(storage)).toEqual({
+      linesText: 'a\nb',
+      examplesText: 'pos: good',
+      classifyText: 'fine',
+    });
+    storage.setItem(APPLY_STORAGE_KEY, JSON.stringify({ linesText: 4, classifyText: 'x' }));
+    expect(loadSavedApplyInput(storage)).toEqual({ classifyText: 'x' });
+    storage.setItem(APPLY_STORAGE_KEY, '{oops');
+    expect(loadSavedApplyInput(storage)).toEqual({});
+  });
+
   it('survives a round trip through storage', () => {
     const storage = memoryStorage();
     saveInput(storage, { text: 'hello', pair: 'world', pairEnabled: true });

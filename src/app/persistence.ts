@@ -4,7 +4,17 @@
  * reopens the same picture.
  */
 import type { BackendRequest, Dtype } from '../engine/types.ts';
-import { PCA_MODES, VIEW_NAMES, type Head, type PcaMode, type ViewName } from '../state/store.ts';
+import type { Pooling } from '../engine/pooling.ts';
+import { POOLINGS } from '../engine/similarity.ts';
+import {
+  MODES,
+  PCA_MODES,
+  VIEW_NAMES,
+  type Head,
+  type Mode,
+  type PcaMode,
+  type ViewName,
+} from '../state/store.ts';
 
 export interface UrlState {
   model?: string;
@@ -20,6 +30,11 @@ export interface UrlState {
   compare?: string;
   /** Pad the text to this many tokens. */
   pad?: number;
+  mode?: Mode;
+  /** The two texts of compare mode. */
+  a?: string;
+  b?: string;
+  pooling?: Pooling;
 }
 
 const BACKENDS: BackendRequest[] = ['auto', 'webgpu', 'wasm'];
@@ -48,6 +63,12 @@ export function readUrlState(search: string): UrlState {
   if (p.has('compare')) state.compare = p.get('compare')!;
   const pad = Number(p.get('pad'));
   if (Number.isInteger(pad) && pad > 0) state.pad = pad;
+  const mode = p.get('mode') as Mode | null;
+  if (mode && MODES.includes(mode)) state.mode = mode;
+  if (p.has('a')) state.a = p.get('a')!;
+  if (p.has('b')) state.b = p.get('b')!;
+  const pooling = p.get('pooling') as Pooling | null;
+  if (pooling && POOLINGS.includes(pooling)) state.pooling = pooling;
   return state;
 }
 
@@ -65,6 +86,10 @@ export function writeUrlState(state: UrlState): string {
   if (state.pca && state.pca !== '2d') p.set('pca', state.pca);
   if (state.compare) p.set('compare', state.compare);
   if (state.pad) p.set('pad', String(state.pad));
+  if (state.mode && state.mode !== 'inspect') p.set('mode', state.mode);
+  if (state.a !== undefined) p.set('a', state.a);
+  if (state.b !== undefined) p.set('b', state.b);
+  if (state.pooling && state.pooling !== 'mean') p.set('pooling', state.pooling);
   const query = p.toString();
   return query ? `?${query}` : '';
 }
@@ -76,6 +101,35 @@ export interface SavedInput {
 }
 
 export const STORAGE_KEY = 'albert-playground:input:v1';
+export const APPLY_STORAGE_KEY = 'albert-playground:apply:v1';
+
+/** The applications' longer inputs, kept across reloads (too long for a URL). */
+export interface SavedApplyInput {
+  linesText: string;
+  examplesText: string;
+  classifyText: string;
+}
+
+export function loadSavedApplyInput(storage: Storage | undefined): Partial<SavedApplyInput> {
+  try {
+    const value = JSON.parse(storage?.getItem(APPLY_STORAGE_KEY) ?? '{}') as Record<string, unknown>;
+    return Object.fromEntries(
+      (['linesText', 'examplesText', 'classifyText'] as const).flatMap((k) =>
+        typeof value[k] === 'string' ? [[k, value[k]]] : [],
+      ),
+    );
+  } catch {
+    return {};
+  }
+}
+
+export function saveApplyInput(storage: Storage | undefined, input: SavedApplyInput): void {
+  try {
+    storage?.setItem(APPLY_STORAGE_KEY, JSON.stringify(input));
+  } catch {
+    // Storage full or disabled: the inputs stay on screen.
+  }
+}
 
 export function loadSavedInput(storage: Storage | undefined): SavedInput | undefined {
   try {

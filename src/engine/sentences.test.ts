@@ -3,6 +3,8 @@ import { classify, clusterOrder, nearestNeighbours, rankByQuery, similarityMatri
 
 const v = (...x: number[]) => Float32Array.from(x);
 
+const group = (i: number) => (i === 1 || i === 3 ? 'b' : 'a');
+
 describe('many sentences', () => {
   // Two groups: near (1,0) and near (0,1), interleaved in the input.
   const vectors = [v(1, 0), v(0, 1), v(1, 0.1), v(0.1, 1), v(1, 0.2)];
@@ -18,7 +20,6 @@ describe('many sentences', () => {
   it('cluster order puts each group together', () => {
     const order = clusterOrder(matrix, 5);
     expect(order.toSorted()).toEqual([0, 1, 2, 3, 4]);
-    const group = (i: number) => (i === 1 || i === 3 ? 'b' : 'a');
     const runs = order.map(group).join('');
     expect(['aaabb', 'bbaaa']).toContain(runs);
   });

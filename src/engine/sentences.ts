@@ -33,7 +33,7 @@ export function similarityMatrix(vectors: Float32Array[]): Float32Array {
 export function clusterOrder(matrix: Float32Array, n: number): number[] {
   let clusters = Array.from({ length: n }, (_, i) => ({ members: [i], order: [i] }));
   // Average similarity between clusters, kept as a dense table updated on each merge.
-  let sim = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => matrix[i * n + j]!));
+  let sim = Array.from({ length: n }, (_r, i) => Array.from({ length: n }, (_c, j) => matrix[i * n + j]!));
   while (clusters.length > 1) {
     let bi = 0;
     let bj = 1;
@@ -56,8 +56,8 @@ export function clusterOrder(matrix: Float32Array, n: number): number[] {
 
 /** Each line's k most similar other lines, best first. */
 export function nearestNeighbours(matrix: Float32Array, n: number, k: number): number[][] {
-  return Array.from({ length: n }, (_, i) =>
-    Array.from({ length: n }, (_, j) => j)
+  return Array.from({ length: n }, (_r, i) =>
+    Array.from({ length: n }, (_c, j) => j)
       .filter((j) => j !== i)
       .toSorted((x, y) => matrix[i * n + y]! - matrix[i * n + x]! || x - y)
       .slice(0, k),

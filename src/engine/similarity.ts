@@ -41,6 +41,14 @@ function unitRows(t: FloatTensor, rows: number[]): Float64Array[] {
   });
 }
 
+function argmax(count: number, value: (k: number) => number): number {
+  let best = 0;
+  for (let k = 1; k < count; k++) if (value(k) > value(best)) best = k;
+  return best;
+}
+
+const mean = (values: number[]) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : 0);
+
 /**
  * Greedy token alignment as BERTScore computes it (without idf weights): each token matched to its most
  * similar token of the other text. [CLS]/[SEP] are left out by the caller through `rows`/`cols`, as BERTScore
@@ -58,14 +66,8 @@ export function tokenAlignment(a: FloatTensor, b: FloatTensor, rows: number[], c
     }),
   );
   const at = (i: number, j: number) => data[i * cols.length + j]!;
-  const argmax = (count: number, value: (k: number) => number) => {
-    let best = 0;
-    for (let k = 1; k < count; k++) if (value(k) > value(best)) best = k;
-    return best;
-  };
   const bestForRow = rows.map((_, i) => argmax(cols.length, (j) => at(i, j)));
   const bestForCol = cols.map((_, j) => argmax(rows.length, (i) => at(i, j)));
-  const mean = (values: number[]) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : 0);
   const recall = cols.length ? mean(bestForRow.map((j, i) => at(i, j))) : 0;
   const precision = rows.length ? mean(bestForCol.map((i, j) => at(i, j))) : 0;
   return {

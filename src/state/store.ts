@@ -4,6 +4,7 @@
  */
 import { useMemo } from 'react';
 import { create } from 'zustand';
+import type { Pooling } from '../engine/pooling.ts';
 import type { BackendInfo, BackendRequest, Dtype, FloatTensor } from '../engine/types.ts';
 import type { CacheUsage } from '../worker/cachedSource.ts';
 import type { ManifestEntry } from '../app/models.ts';
@@ -119,7 +120,33 @@ export interface ShownSlice {
   shownProjection?: { mode: PcaMode; layer: number; compare: string[]; view: ProjectionView };
 }
 
-export type AppState = ModelSlice & InputSlice & RunSlice & ViewSlice & ShownSlice;
+/** What the page is for at the moment: looking inside one text, or one of the applications. */
+export type Mode = 'inspect' | 'compare' | 'lines' | 'classify';
+export const MODES: Mode[] = ['inspect', 'compare', 'lines', 'classify'];
+
+/** Inputs of the applications; the texts survive a reload (local storage), the pair also lives in the URL. */
+export interface ApplySlice {
+  mode: Mode;
+  compareA: string;
+  compareB: string;
+  pooling: Pooling;
+  /** Many sentences, one per line. */
+  linesText: string;
+  /** Few-shot examples as `label: text` lines, and the texts to classify, one per line. */
+  examplesText: string;
+  classifyText: string;
+  neighboursK: number;
+  setMode(mode: Mode): void;
+  setCompareA(text: string): void;
+  setCompareB(text: string): void;
+  setPooling(pooling: Pooling): void;
+  setLinesText(text: string): void;
+  setExamplesText(text: string): void;
+  setClassifyText(text: string): void;
+  setNeighboursK(k: number): void;
+}
+
+export type AppState = ModelSlice & InputSlice & RunSlice & ViewSlice & ShownSlice & ApplySlice;
 
 export const initialState = {
   dtype: 'fp32' as Dtype,
@@ -142,6 +169,14 @@ export const initialState = {
   pcaMode: '2d' as PcaMode,
   compareTexts: '',
   showFactorized: false,
+  mode: 'inspect' as Mode,
+  compareA: 'A man is playing a guitar.',
+  compareB: 'Someone is playing an instrument.',
+  pooling: 'mean' as Pooling,
+  linesText: '',
+  examplesText: '',
+  classifyText: '',
+  neighboursK: 3,
 };
 
 export const useStore = create<AppState>()((set) => ({
@@ -160,6 +195,14 @@ export const useStore = create<AppState>()((set) => ({
   setPcaMode: (pcaMode) => set({ pcaMode }),
   setCompareTexts: (compareTexts) => set({ compareTexts }),
   setShowFactorized: (showFactorized) => set({ showFactorized }),
+  setMode: (mode) => set({ mode }),
+  setCompareA: (compareA) => set({ compareA }),
+  setCompareB: (compareB) => set({ compareB }),
+  setPooling: (pooling) => set({ pooling }),
+  setLinesText: (linesText) => set({ linesText }),
+  setExamplesText: (examplesText) => set({ examplesText }),
+  setClassifyText: (classifyText) => set({ classifyText }),
+  setNeighboursK: (neighboursK) => set({ neighboursK }),
 }));
 
 /**

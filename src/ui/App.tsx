@@ -1,14 +1,36 @@
 /** The playground page. */
+import { useStore } from '../state/store.ts';
+import { ClassifyPanel } from './apply/ClassifyPanel.tsx';
+import { ComparePanel } from './apply/ComparePanel.tsx';
+import { LinesPanel } from './apply/LinesPanel.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
+import { FillMaskPanel } from './FillMaskPanel.tsx';
 import { Messages } from './Messages.tsx';
 import { ModelPanel } from './ModelPanel.tsx';
+import { ModeNav } from './ModeNav.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import { TextPanel } from './TextPanel.tsx';
 import { TokenChips } from './TokenChips.tsx';
 import { LayerControl, VectorPanel } from './VectorPanel.tsx';
 import { ViewTabs } from './ViewTabs.tsx';
 
+/** Inspecting one text: its tokens, vectors and the views inside the model. */
+function Inspect() {
+  return (
+    <>
+      <TextPanel />
+      <TokenChips />
+      <FillMaskPanel />
+      <LayerControl />
+      <VectorPanel />
+      <ViewTabs />
+      <ExportPanel />
+    </>
+  );
+}
+
 export function App() {
+  const mode = useStore((s) => s.mode);
   return (
     <main className="app">
       <header>
@@ -17,12 +39,17 @@ export function App() {
       </header>
       <Messages />
       <ModelPanel />
-      <TextPanel />
-      <TokenChips />
-      <LayerControl />
-      <VectorPanel />
-      <ViewTabs />
-      <ExportPanel />
+      <ModeNav />
+      {mode === 'inspect' ? (
+        <Inspect />
+      ) : (
+        <>
+          <LayerControl />
+          {mode === 'compare' && <ComparePanel />}
+          {mode === 'lines' && <LinesPanel />}
+          {mode === 'classify' && <ClassifyPanel />}
+        </>
+      )}
     </main>
   );
 }

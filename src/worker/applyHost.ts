@@ -33,6 +33,9 @@ interface LineSet {
   count: number;
 }
 
+/** A run's tokens other than [CLS]/[SEP] and the like. */
+const words = (run: AlbertRun) => run.special.flatMap((s, i) => (s ? [] : [i]));
+
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 export class ApplyHost {
@@ -85,7 +88,6 @@ export class ApplyHost {
     const a = c.a.hiddenStates[layer];
     const b = c.b.hiddenStates[layer];
     if (!a || !b) throw new EngineError('input', `no layer ${layer} in this model`);
-    const words = (run: AlbertRun) => run.special.flatMap((s, i) => (s ? [] : [i]));
     return tokenAlignment(a, b, words(c.a), words(c.b));
   }
 

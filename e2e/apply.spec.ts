@@ -1,0 +1,142 @@
+/**
+ * Compare and apply with the bundled random model: two sentences (cosine per pooling and layer, alignment,
+ * pair mode), many sentences (batches, search, neighbours, cancel) and few-shot classification — the numbers on
+ * screen checked against the engine in Node.
+ */
+import { expect, test } from '@playwright/test';
+import { cosine, pool } from '../src/engine/pooling.ts';
+import { embedInNode } from './fixtures/nodeEngine.ts';
+import { Playground, TINY } from './fixtures/playground.ts';
+
+/** Pooled vector of a text at a layer, from the CLI's hidden states. */
+function pooled(text: string, layer: number, pooling: 'mean' | 'cls' | 'max'): Float32Array {
+  const hidden = embedInNode(text).hiddenStates[layer]!;
+  return pool({ data: Float32Array.from(hidden.flat()), dims: [hidden.length, hidden[0]!.length] }, pooling);
+}
+
+test('compare two sentences: cosine per pooling and layer, the layer curve, alignment, pair mode; in the URL', async ({
+  page,
+}) => {
+  const app = new Playground(page);
+  await app.open({ model: TINY, backend: 'wasm' });
+  await app.waitReady();
+  await page.getByTestId('mode.compare').click();
+  await page.getByTestId('compare.a').fill('the cat sat');
+  await page.getByTestId('compare.b').fill('hello world');
+  const shown = page.getByTestId('compare.cosine');
+  const expectCosine = async (layer: number, pooling: 'mean' | 'cls' | 'max') => {
+    const expected = cosine(pooled('the cat sat', layer, pooling), pooled('hello world', layer, pooling));
+    await expect.poll(async () => Number(await shown.textContent())).toBeCloseTo(expected, 4);
+  };
+  await expectCosine(3, 'mean');
+  await expect(page.getByTestId('apply.random-note')).toBeVisible();
+  await page.getByTestId('apply.pooling').selectOption('cls');
+  await expectCosine(3, 'cls');
+  await page.getByTestId('layer.slider').fill('1');
+  await expectCosine(1, 'cls');
+  await expect(page.getByTestId('chart.similarity-layers').locator('.scatterlayer .trace')).toHaveCount(3);
+
+  // Alignment of the words (specials left out): 3 × 2, and F1 is the harmonic mean of what is shown.
+  const alignment = page.getByTestId('chart.alignment');
+  await expect(alignment).toHaveAttribute('data-rows', '3');
+  await expect(alignment).toHaveAttribute('data-cols', '2');
+  await expect(alignment.locator('.heatmap-title')).toContainText('layer 1');
+  const number = async (id: string) => Number(await page.getByTestId(id).textContent());
+  const [p, r, f1] = [
+    await number('compare.precision'),
+    await number('compare.recall'),
+    await number('compare.f1'),
+  ];
+  expect(f1).toBeCloseTo((2 * p * r) / (p + r), 3);
+  await expect(page.getByTestId('compare.matches-a').locator('tr')).toHaveCount(3);
+
+  // Pair mode: layers × heads of attention crossing between the segments.
+  await expect(page.getByTestId('chart.cross-a-to-b')).toHaveAttribute('data-rows', '3');
+  await expect(page.getByTestId('chart.cross-b-to-a')).toHaveAttribute('data-cols', '4');
+  await expect(page).toHaveURL(/mode=compare/);
+  await expect(page).toHaveURL(/a=the\+cat\+sat&b=hello\+world/);
+  await expect(page).toHaveURL(/pooling=cls/);
+  await app.shot('compare');
+});
+
+test('many sentences: batches with progress, matrix in cluster order, neighbours, search, PCA; cancel keeps what ran', async ({
+  page,
+}) => {
+  const app = new Playground(page);
+  await app.open({ model: TINY, backend: 'wasm' });
+  await app.waitReady();
+  await page.getByTestId('mode.lines').click();
+  await page.getByTestId('lines.example').click();
+  await page.getByTestId('lines.run').click();
+  const matrix = page.getByTestId('chart.lines-matrix');
+  await expect(matrix).toHaveAttribute('data-rows', '16');
+  await expect(page.getByTestId('lines.neighbours').locator('tr')).toHaveCount(16);
+  await expect(page.getByTestId('chart.lines-pca').locator('.main-svg').first()).toBeVisible();
+  // A query equal to a line ranks that line first, with cosine 1.
+  await page.getByTestId('lines.query').fill('Dogs love to play fetch in the park.');
+  const first = page.getByTestId('lines.ranking').locator('li').first();
+  await expect(first).toContainText('3 Dogs love to play fetch in the park.');
+  await expect(first.locator('b')).toHaveText('1.0000');
+  // The layer control redraws from the kept vectors.
+  await page.getByTestId('layer.slider').fill('2');
+  await expect(matrix.locator('.heatmap-title')).toContainText('at layer 2');
+  await app.shot('many-sentences');
+  // The same path for scripts: pooled vectors from the worker's batches equal Node's single runs.
+  const api = await page.evaluate(() =>
+    window.albertPlayground!.embedLines(['hello world', 'the cat sat on the mat'], {
+      batchSize: 2,
+      pooling: 'max',
+      layer: 2,
+    }),
+  );
+  expect(api.vectors).toHaveLength(2);
+  for (const [i, text] of ['hello world', 'the cat sat on the mat'].entries())
+    expect(Math.max(...api.vectors[i]!.map((v, d) => Math.abs(v - pooled(text, 2, 'max')[d]!)))).toBeLessThan(
+      1e-5,
+    );
+
+  // 2,000 lines: cancel once progress shows; what ran stays browsable.
+  const many = Array.from(
+    { length: 2000 },
+    (_, i) => `line ${i} the cat sat on the mat and the dog ran`,
+  ).join('\n');
+  await page.getByTestId('lines.input').fill(many);
+  await page.getByTestId('lines.run').click();
+  await expect(page.getByTestId('apply.progress')).toBeVisible();
+  await page.getByTestId('apply.cancel').click();
+  await expect(page.getByTestId('lines.cancelled')).toContainText('of 2000 lines');
+  const done = Number((await page.getByTestId('lines.cancelled').textContent())!.match(/after (\d+)/)![1]);
+  expect(done).toBeGreaterThan(0);
+  expect(done).toBeLessThan(2000);
+  await expect(matrix).toHaveAttribute('data-rows', String(done));
+});
+
+test('few-shot classification with the example reviews: centroid and k-NN scores equal Node’s', async ({
+  page,
+}) => {
+  const app = new Playground(page);
+  await app.open({ model: TINY, backend: 'wasm' });
+  await app.waitReady();
+  await page.getByTestId('mode.classify').click();
+  await expect(page.getByTestId('classify.summary')).toContainText(
+    '10 examples of 2 labels (positive, negative); 4 texts',
+  );
+  await page.getByTestId('classify.run').click();
+  const rows = page.getByTestId('classify.row');
+  await expect(rows).toHaveCount(4);
+  await expect(page.getByTestId('apply.random-note')).toContainText('classifications mean nothing');
+  // The first text's cosine with the positive centroid, computed here from Node's vectors.
+  const examples = (await page.getByTestId('classify.examples').inputValue()).split('\n');
+  const positives = examples.filter((l) => l.startsWith('positive:')).map((l) => l.slice(9).trim());
+  const vectors = positives.map((t) => pooled(t, 3, 'mean'));
+  const centroid = vectors[0]!.map((_, d) => vectors.reduce((s, v) => s + v[d]!, 0) / vectors.length);
+  const text = (await page.getByTestId('classify.texts').inputValue()).split('\n')[0]!;
+  const expected = cosine(pooled(text, 3, 'mean'), centroid);
+  await expect(rows.first().locator('td').nth(2)).toHaveText(expected.toFixed(4));
+  // k changes the vote; a malformed line is reported.
+  await page.getByTestId('classify.k').fill('1');
+  await expect(rows.first().locator('td').last().locator('div')).toHaveCount(1);
+  await page.getByTestId('classify.examples').fill(`${examples.join('\n')}\nthis line has no label`);
+  await expect(page.getByTestId('classify.bad-lines')).toContainText('Line 11 is not');
+  await app.shot('classify');
+});

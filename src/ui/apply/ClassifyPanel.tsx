@@ -1,0 +1,177 @@
+/**
+ * "Few-shot classification": labelled examples (`label: text`, one per line) and texts to classify; each text
+ * is classified by the nearest label centroid and by its k nearest examples (cosine-weighted votes), on pooled
+ * vectors at the selected layer, with every score shown. Ships with positive/negative reviews.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Classified } from '../../engine/sentences.ts';
+import { useStore } from '../../state/store.ts';
+import type { LinesProgress } from '../../worker/protocol.ts';
+import { useController } from '../controllerContext.ts';
+import { parseExamples } from './classify.ts';
+import { JobProgress, nonEmptyLines, PoolingSelect, RandomWeightsNote } from './common.tsx';
+import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from './examples.ts';
+
+interface Result {
+  texts: string[];
+  examples: { label: string; text: string }[];
+  layer: number;
+  results: Classified[];
+}
+
+export function ClassifyPanel() {
+  const { client } = useController();
+  const examplesText = useStore((s) => s.examplesText) || EXAMPLE_REVIEWS;
+  const classifyText = useStore((s) => s.classifyText) || EXAMPLE_TO_CLASSIFY;
+  const setExamples = useStore((s) => s.setExamplesText);
+  const setTexts = useStore((s) => s.setClassifyText);
+  const k = useStore((s) => s.neighboursK);
+  const setK = useStore((s) => s.setNeighboursK);
+  const pooling = useStore((s) => s.pooling);
+  const layer = useStore((s) => s.layer);
+  const parsed = useMemo(() => parseExamples(examplesText), [examplesText]);
+  const texts = useMemo(() => nonEmptyLines(classifyText), [classifyText]);
+  const [job, setJob] = useState<{ id: number; progress?: LinesProgress }>();
+  const [result, setResult] = useState<Result>();
+  const [error, setError] = useState<string>();
+
+  const run = () => {
+    setError(undefined);
+    const request = { examples: parsed.examples, texts, pooling, layer, k };
+    const started = client.classify(request, (progress) =>
+      setJob((j) => (j?.id === started.id ? { ...j, progress } : j)),
+    );
+    setJob({ id: started.id });
+    started.done.then(
+      ({ results, cancelled }) => {
+        setJob(undefined);
+        if (!cancelled) setResult({ texts, examples: parsed.examples, layer, results });
+      },
+      (e: unknown) => {
+        setJob(undefined);
+        setError((e as Error).message);
+      },
+    );
+  };
+  // Once there are results, the layer, pooling and k controls update them (edits to the boxes wait for a click).
+  const classified = useRef(false);
+  classified.current = result !== undefined;
+  const rerun = useRef(run);
+  rerun.current = run;
+  useEffect(() => {
+    if (classified.current) rerun.current();
+  }, [layer, pooling, k]);
+
+  const labels = [...new Set(parsed.examples.map((e) => e.label))];
+  return (
+    <section className="classify" data-testid="classify.panel">
+      <div className="compare-inputs">
+        <label className="block">
+          Labelled examples, one per line as “label: text”
+          <textarea
+            data-testid="classify.examples"
+            rows={10}
+            value={examplesText}
+            spellCheck={false}
+            onChange={(e) => setExamples(e.target.value)}
+          />
+        </label>
+        <label className="block">
+          Texts to classify, one per line
+          <textarea
+            data-testid="classify.texts"
+            rows={10}
+            value={classifyText}
+            spellCheck={false}
+            onChange={(e) => setTexts(e.target.value)}
+          />
+        </label>
+      </div>
+      <p className="hint" data-testid="classify.summary">
+        {parsed.examples.length} examples of {labels.length} labels ({labels.join(', ')}); {texts.length}{' '}
+        texts.
+        {parsed.badLines.length > 0 && (
+          <span className="error" data-testid="classify.bad-lines">
+            {' '}
+            {parsed.badLines.length === 1 ? 'Line' : 'Lines'} {parsed.badLines.join(', ')}{' '}
+            {parsed.badLines.length === 1 ? 'is' : 'are'} not “label: text” and left out.
+          </span>
+        )}
+      </p>
+      <div className="row">
+        <PoolingSelect />
+        <label>
+          k nearest{' '}
+          <input
+            type="number"
+            data-testid="classify.k"
+            min={1}
+            max={Math.max(1, parsed.examples.length)}
+            value={k}
+            onChange={(e) => setK(Math.max(1, Math.floor(Number(e.target.value) || 1)))}
+          />
+        </label>
+        <button
+          type="button"
+          data-testid="classify.run"
+          disabled={labels.length < 2 || texts.length === 0 || job !== undefined}
+          onClick={run}
+        >
+          Classify
+        </button>
+      </div>
+      {labels.length < 2 && <p className="hint">Give examples of at least two labels.</p>}
+      {job?.progress && <JobProgress progress={job.progress} onCancel={() => void client.cancel(job.id)} />}
+      {error && <p className="error">Could not classify: {error}</p>}
+      <RandomWeightsNote what="these classifications" />
+      {result && <ResultsTable result={result} />}
+    </section>
+  );
+}
+
+function ResultsTable({ result }: { result: Result }) {
+  const labels = [...new Set(result.examples.map((e) => e.label))];
+  return (
+    <table className="classified" data-testid="classify.results">
+      <caption>
+        At layer {result.layer}: nearest centroid (cosine with each label’s mean vector) and k-NN
+        (cosine-weighted votes of the nearest examples)
+      </caption>
+      <thead>
+        <tr>
+          <th>text</th>
+          <th>centroid</th>
+          {labels.map((l) => (
+            <th key={l}>cos to {l}</th>
+          ))}
+          <th>k-NN</th>
+          <th>nearest examples</th>
+        </tr>
+      </thead>
+      <tbody>
+        {result.results.map((r, i) => (
+          <tr key={i} data-testid="classify.row">
+            <td>{result.texts[i]}</td>
+            <td data-testid="classify.centroid-label">
+              <b>{r.centroidLabel}</b>
+            </td>
+            {labels.map((l) => (
+              <td key={l}>{r.centroid[l]!.toFixed(4)}</td>
+            ))}
+            <td data-testid="classify.knn-label">
+              <b>{r.knnLabel}</b>{' '}
+              <small>({labels.map((l) => `${l} ${r.votes[l]!.toFixed(2)}`).join(', ')})</small>
+            </td>
+            <td>
+              {r.neighbours.map((n) => (
+                <div key={n.example}>
+                  {n.cosine.toFixed(3)} · {n.label}: {result.examples[n.example]?.text}
+                </div>
+              ))}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * "Many sentences": paste up to 2,000 lines; the worker embeds them in batches (progress, cancel; results
+ * appear as they come) and keeps every layer's pooled vectors, so the layer control redraws without running
+ * the model. Shows the cosine matrix in cluster order, each line's nearest neighbours, a PCA of the sentence
+ * vectors, and semantic search: a query ranks the lines.
+ */
+import { useCallback, useMemo, useState } from 'react';
+import { useStore } from '../../state/store.ts';
+import type { LinesProgress, LinesView } from '../../worker/protocol.ts';
+import { lineLabel, linesMatrixSpec, linesProjection } from '../charts/compare.ts';
+import { HeatmapCanvas } from '../charts/heatmap/HeatmapCanvas.tsx';
+import { Plot } from '../charts/Plot.tsx';
+import { pcaScatter } from '../charts/projection.ts';
+import { useController } from '../controllerContext.ts';
+import { useDebounced } from '../useDebounced.ts';
+import { useFetched } from '../useFetched.ts';
+import { JobProgress, nonEmptyLines, PoolingSelect, RandomWeightsNote } from './common.tsx';
+import { EXAMPLE_LINES } from './examples.ts';
+
+const MAX_LINES = 2000;
+const BATCH_SIZE = 16;
+const SHOWN_NEIGHBOURS = 3;
+
+interface Job {
+  id: number;
+  lines: string[];
+  progress?: LinesProgress;
+  partial?: LinesView;
+  running: boolean;
+  cancelled?: boolean;
+}
+
+export function LinesPanel() {
+  const { client } = useController();
+  const text = useStore((s) => s.linesText);
+  const setText = useStore((s) => s.setLinesText);
+  const pooling = useStore((s) => s.pooling);
+  const layer = useStore((s) => s.layer);
+  const [job, setJob] = useState<Job>();
+  const [error, setError] = useState<string>();
+  const [query, setQuery] = useState('');
+  const settledQuery = useDebounced(query.trim(), 300);
+  const lines = useMemo(() => nonEmptyLines(text), [text]);
+
+  const start = () => {
+    setError(undefined);
+    const started = client.embedLines({ lines, pooling, batchSize: BATCH_SIZE, layer }, (progress, partial) =>
+      setJob((j) => (j?.id === started.id ? { ...j, progress, partial: partial ?? j.partial } : j)),
+    );
+    setJob({ id: started.id, lines, running: true });
+    started.done.then(
+      ({ cancelled }) => setJob((j) => (j?.id === started.id ? { ...j, running: false, cancelled } : j)),
+      (e: unknown) => {
+        setError((e as Error).message);
+        setJob(undefined);
+      },
+    );
+  };
+  const finished = job && !job.running && (job.progress?.done ?? 0) > 0 ? job : undefined;
+  const key = finished ? JSON.stringify([finished.id, layer, settledQuery]) : undefined;
+  const fetched = useFetched(key, () => client.linesView(finished!.id, layer, settledQuery || undefined));
+  const view = finished ? fetched.value : job?.partial;
+  const shownLines = job?.lines ?? [];
+  const matrix = useMemo(() => view && linesMatrixSpec(view, shownLines), [view, shownLines]);
+  const scatter = useMemo(
+    () =>
+      view &&
+      view.count > 2 &&
+      pcaScatter(linesProjection(view, shownLines), 2, `PCA of the sentence vectors at layer ${view.layer}`),
+    [view, shownLines],
+  );
+  const hover = useCallback(
+    (row: number, col: number, value: number) =>
+      view
+        ? `${lineLabel(shownLines[view.order[row]!] ?? '', view.order[row]!)}\n${lineLabel(shownLines[view.order[col]!] ?? '', view.order[col]!)}\ncosine ${value.toFixed(4)}`
+        : '',
+    [view, shownLines],
+  );
+  return (
+    <section className="lines" data-testid="lines.panel">
+      <label className="block">
+        Sentences, one per line ({lines.length} {lines.length === 1 ? 'line' : 'lines'}; empty lines are
+        skipped)
+        <textarea
+          data-testid="lines.input"
+          rows={8}
+          value={text}
+          spellCheck={false}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Paste sentences here, one per line"
+        />
+      </label>
+      <div className="row">
+        <PoolingSelect />
+        <button type="button" data-testid="lines.example" onClick={() => setText(EXAMPLE_LINES.join('\n'))}>
+          Load example sentences
+        </button>
+        <button
+          type="button"
+          data-testid="lines.run"
+          disabled={lines.length < 2 || lines.length > MAX_LINES || job?.running}
+          onClick={start}
+        >
+          Embed {lines.length} lines
+        </button>
+      </div>
+      {lines.length > MAX_LINES && (
+        <p className="error">
+          At most {MAX_LINES} lines at once; this box has {lines.length}.
+        </p>
+      )}
+      {error && <p className="error">Could not embed the lines: {error}</p>}
+      {job?.running && job.progress && (
+        <JobProgress progress={job.progress} onCancel={() => void client.cancel(job.id)} />
+      )}
+      {job?.cancelled && (
+        <p className="hint" data-testid="lines.cancelled">
+          Cancelled after {job.progress?.done ?? 0} of {job.lines.length} lines; the results below cover
+          those.
+        </p>
+      )}
+      <RandomWeightsNote what="these similarities, neighbours and rankings" />
+      {fetched.error && finished && <p className="error">{fetched.error}</p>}
+      {view && (
+        <>
+          {finished && (
+            <label className="block">
+              Search: a query ranks the lines by cosine at layer {layer}
+              <input data-testid="lines.query" value={query} onChange={(e) => setQuery(e.target.value)} />
+            </label>
+          )}
+          {view.ranking && (
+            <ol className="ranking" data-testid="lines.ranking">
+              {view.ranking.slice(0, 10).map((r) => (
+                <li key={r.index}>
+                  <b>{r.cosine.toFixed(4)}</b> {lineLabel(shownLines[r.index] ?? '', r.index, 120)}
+                </li>
+              ))}
+            </ol>
+          )}
+          {matrix && <HeatmapCanvas spec={matrix} testId="chart.lines-matrix" hover={hover} />}
+          {scatter && <Plot figure={scatter} testId="chart.lines-pca" height={460} />}
+          <table className="neighbours" data-testid="lines.neighbours">
+            <caption>Each line’s nearest neighbours at layer {view.layer}</caption>
+            <tbody>
+              {view.neighbours.slice(0, 50).map((nbs, i) => (
+                <tr key={i}>
+                  <td>{lineLabel(shownLines[i] ?? '', i, 60)}</td>
+                  <td>
+                    {nbs.slice(0, SHOWN_NEIGHBOURS).map((j) => (
+                      <div key={j}>
+                        {view.matrix.data[i * view.count + j]!.toFixed(3)} ·{' '}
+                        {lineLabel(shownLines[j] ?? '', j, 60)}
+                      </div>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {view.count > 50 && <p className="hint">Neighbours of the first 50 lines are listed.</p>}
+        </>
+      )}
+    </section>
+  );
+}
