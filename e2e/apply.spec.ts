@@ -5,6 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { cosine, pool } from '../src/engine/pooling.ts';
+import { parseNpy } from '../src/engine/testing/npyParser.ts';
 import { embedInNode } from './fixtures/nodeEngine.ts';
 import { Playground, TINY } from './fixtures/playground.ts';
 
@@ -81,7 +82,18 @@ test('many sentences: batches with progress, matrix in cluster order, neighbours
   await page.getByTestId('layer.slider').fill('2');
   await expect(matrix.locator('.heatmap-title')).toContainText('at layer 2');
   await app.shot('many-sentences');
-  // The same path for scripts: pooled vectors from the worker's batches equal Node's single runs.
+  // Downloads: the sentence vectors as .npy (lines × hidden) and the shown results as JSON.
+  const npy = parseNpy(new Uint8Array((await app.download('lines.download-npy')).bytes));
+  expect(npy.shape).toEqual([16, 32]);
+  const lineOne = pooled('The cat sat on the mat.', 2, 'mean');
+  expect(Math.max(...Array.from(lineOne, (v, d) => Math.abs(v - npy.values[d]!)))).toBeLessThan(1e-5);
+  const json = JSON.parse((await app.download('lines.download-json')).bytes.toString('utf8'));
+  expect(json).toMatchObject({ layer: 2, pooling: 'mean', query: 'Dogs love to play fetch in the park.' });
+  expect(json.similarity).toHaveLength(16);
+  expect(json.ranking[0].index).toBe(2);
+
+  // The same path for scripts: pooled vectors from the worker's batches equal Node's single runs. (The worker
+  // keeps one set of lines, so this replaces the page's.)
   const api = await page.evaluate(() =>
     window.albertPlayground!.embedLines(['hello world', 'the cat sat on the mat'], {
       batchSize: 2,

@@ -4,6 +4,7 @@
  */
 import { useMemo } from 'react';
 import { create } from 'zustand';
+import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from '../app/examples.ts';
 import type { Pooling } from '../engine/pooling.ts';
 import type { BackendInfo, BackendRequest, Dtype, FloatTensor } from '../engine/types.ts';
 import type { CacheUsage } from '../worker/cachedSource.ts';
@@ -174,8 +175,8 @@ export const initialState = {
   compareB: 'Someone is playing an instrument.',
   pooling: 'mean' as Pooling,
   linesText: '',
-  examplesText: '',
-  classifyText: '',
+  examplesText: EXAMPLE_REVIEWS,
+  classifyText: EXAMPLE_TO_CLASSIFY,
   neighboursK: 3,
 };
 

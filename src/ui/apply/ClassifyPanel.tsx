@@ -8,9 +8,9 @@ import type { Classified } from '../../engine/sentences.ts';
 import { useStore } from '../../state/store.ts';
 import type { LinesProgress } from '../../worker/protocol.ts';
 import { useController } from '../controllerContext.ts';
+import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from '../../app/examples.ts';
 import { parseExamples } from './classify.ts';
 import { JobProgress, nonEmptyLines, PoolingSelect, RandomWeightsNote } from './common.tsx';
-import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from './examples.ts';
 
 interface Result {
   texts: string[];
@@ -21,8 +21,8 @@ interface Result {
 
 export function ClassifyPanel() {
   const { client } = useController();
-  const examplesText = useStore((s) => s.examplesText) || EXAMPLE_REVIEWS;
-  const classifyText = useStore((s) => s.classifyText) || EXAMPLE_TO_CLASSIFY;
+  const examplesText = useStore((s) => s.examplesText);
+  const classifyText = useStore((s) => s.classifyText);
   const setExamples = useStore((s) => s.setExamplesText);
   const setTexts = useStore((s) => s.setClassifyText);
   const k = useStore((s) => s.neighboursK);
@@ -111,6 +111,16 @@ export function ClassifyPanel() {
             onChange={(e) => setK(Math.max(1, Math.floor(Number(e.target.value) || 1)))}
           />
         </label>
+        <button
+          type="button"
+          data-testid="classify.example"
+          onClick={() => {
+            setExamples(EXAMPLE_REVIEWS);
+            setTexts(EXAMPLE_TO_CLASSIFY);
+          }}
+        >
+          Load the example reviews
+        </button>
         <button
           type="button"
           data-testid="classify.run"

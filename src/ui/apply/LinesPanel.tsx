@@ -5,7 +5,9 @@
  * vectors, and semantic search: a query ranks the lines.
  */
 import { useCallback, useMemo, useState } from 'react';
+import { encodeNpy } from '../../engine/export/npy.ts';
 import { useStore } from '../../state/store.ts';
+import { saveFile } from '../download.ts';
 import type { LinesProgress, LinesView } from '../../worker/protocol.ts';
 import { lineLabel, linesMatrixSpec, linesProjection } from '../charts/compare.ts';
 import { HeatmapCanvas } from '../charts/heatmap/HeatmapCanvas.tsx';
@@ -15,11 +17,13 @@ import { useController } from '../controllerContext.ts';
 import { useDebounced } from '../useDebounced.ts';
 import { useFetched } from '../useFetched.ts';
 import { JobProgress, nonEmptyLines, PoolingSelect, RandomWeightsNote } from './common.tsx';
-import { EXAMPLE_LINES } from './examples.ts';
+import { EXAMPLE_LINES } from '../../app/examples.ts';
 
 const MAX_LINES = 2000;
 const BATCH_SIZE = 16;
 const SHOWN_NEIGHBOURS = 3;
+/** Lines whose neighbours are listed before "show all". */
+const LISTED_LINES = 50;
 
 interface Job {
   id: number;
@@ -39,6 +43,7 @@ export function LinesPanel() {
   const [job, setJob] = useState<Job>();
   const [error, setError] = useState<string>();
   const [query, setQuery] = useState('');
+  const [allNeighbours, setAllNeighbours] = useState(false);
   const settledQuery = useDebounced(query.trim(), 300);
   const lines = useMemo(() => nonEmptyLines(text), [text]);
 
@@ -51,7 +56,7 @@ export function LinesPanel() {
     started.done.then(
       ({ cancelled }) => setJob((j) => (j?.id === started.id ? { ...j, running: false, cancelled } : j)),
       (e: unknown) => {
-        setError((e as Error).message);
+        setError(`Could not embed the lines: ${(e as Error).message}`);
         setJob(undefined);
       },
     );
@@ -69,6 +74,46 @@ export function LinesPanel() {
       pcaScatter(linesProjection(view, shownLines), 2, `PCA of the sentence vectors at layer ${view.layer}`),
     [view, shownLines],
   );
+  const download = async (what: 'npy' | 'json') => {
+    if (!finished || !view) return;
+    try {
+      if (what === 'npy') {
+        const vectors = await client.linesVectors(finished.id, layer);
+        saveFile({
+          name: `sentence_vectors_layer${layer}.npy`,
+          mime: 'application/octet-stream',
+          bytes: encodeNpy(vectors.data, vectors.dims),
+        });
+        return;
+      }
+      const n = view.count;
+      saveFile({
+        name: `sentences_layer${layer}.json`,
+        mime: 'application/json',
+        bytes: JSON.stringify(
+          {
+            layer,
+            pooling,
+            lines: shownLines.slice(0, n),
+            order: view.order,
+            similarity: Array.from({ length: n }, (_, i) =>
+              Array.from(view.matrix.data.subarray(i * n, (i + 1) * n)),
+            ),
+            neighbours: view.neighbours,
+            explainedRatio: view.projection.explainedRatio,
+            pca: Array.from({ length: n }, (_, i) =>
+              Array.from(view.projection.scores.subarray(i * 2, i * 2 + 2)),
+            ),
+            ...(view.ranking ? { query: settledQuery, ranking: view.ranking } : {}),
+          },
+          null,
+          1,
+        ),
+      });
+    } catch (e) {
+      setError(`Could not download: ${(e as Error).message}`);
+    }
+  };
   const hover = useCallback(
     (row: number, col: number, value: number) =>
       view
@@ -109,7 +154,7 @@ export function LinesPanel() {
           At most {MAX_LINES} lines at once; this box has {lines.length}.
         </p>
       )}
-      {error && <p className="error">Could not embed the lines: {error}</p>}
+      {error && <p className="error">{error}</p>}
       {job?.running && job.progress && (
         <JobProgress progress={job.progress} onCancel={() => void client.cancel(job.id)} />
       )}
@@ -138,12 +183,22 @@ export function LinesPanel() {
               ))}
             </ol>
           )}
+          {finished && (
+            <div className="row">
+              <button type="button" data-testid="lines.download-npy" onClick={() => void download('npy')}>
+                Sentence vectors at layer {layer} (.npy, lines × hidden)
+              </button>
+              <button type="button" data-testid="lines.download-json" onClick={() => void download('json')}>
+                JSON of what is shown
+              </button>
+            </div>
+          )}
           {matrix && <HeatmapCanvas spec={matrix} testId="chart.lines-matrix" hover={hover} />}
           {scatter && <Plot figure={scatter} testId="chart.lines-pca" height={460} />}
           <table className="neighbours" data-testid="lines.neighbours">
             <caption>Each line’s nearest neighbours at layer {view.layer}</caption>
             <tbody>
-              {view.neighbours.slice(0, 50).map((nbs, i) => (
+              {view.neighbours.slice(0, allNeighbours ? undefined : LISTED_LINES).map((nbs, i) => (
                 <tr key={i}>
                   <td>{lineLabel(shownLines[i] ?? '', i, 60)}</td>
                   <td>
@@ -158,7 +213,15 @@ export function LinesPanel() {
               ))}
             </tbody>
           </table>
-          {view.count > 50 && <p className="hint">Neighbours of the first 50 lines are listed.</p>}
+          {view.count > LISTED_LINES && (
+            <button
+              type="button"
+              data-testid="lines.all-neighbours"
+              onClick={() => setAllNeighbours(!allNeighbours)}
+            >
+              {allNeighbours ? `List the first ${LISTED_LINES} lines` : `List all ${view.count} lines`}
+            </button>
+          )}
         </>
       )}
     </section>
