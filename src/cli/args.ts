@@ -1,10 +1,12 @@
 /** Command-line options of `albert-embed`, parsed strictly: an unknown option or a bad value is an error. */
 import { parseArgs } from 'node:util';
+import type { Pooling } from '../engine/pooling.ts';
 import type { BackendRequest, Dtype } from '../engine/types.ts';
 
 export const USAGE = `Usage: albert-embed [options]   (npm run -s embed -- [options])
 
-Prints ALBERT's tokens, hidden states and (optionally) attention maps as JSON.
+Prints ALBERT's tokens, hidden states and (optionally) attention maps as JSON; with --compare, also how similar
+two texts are; with --file, one sentence vector per line of a file.
 
   --model <dir|URL|hub id>  model folder (default: public/models/albert-base-v2, else the hub's
                             Xenova/albert-base-v2 when reachable, else the bundled random test model)
@@ -13,6 +15,20 @@ Prints ALBERT's tokens, hidden states and (optionally) attention maps as JSON.
   --layers all|N|-1         hidden states to print: all, one index 0..L (0 = embedding projection),
                             or negative from the end (default -1, the last layer)
   --attentions              also print attention maps of the chosen layers (layers 1..L have one)
+  --compare <s>             also encode <s> on its own (not as a pair) and add "similarity": the cosine of
+                            the two texts' pooled vectors at --layer, and perLayer, one cosine per hidden
+                            state 0..L. JSON only; not with --pair
+  --file <path|->           a pooled vector for every line of a file (- = stdin), batched: JSON lines
+                            {"line", "text", "tokens", "vector"} on stdout (or --out), or with
+                            --format npy --out FILE one array of shape (lines, hidden). Empty and
+                            whitespace-only lines are skipped; "line" is the file's own 1-based line number.
+                            A line longer than the model's maximum is truncated, with a warning. Progress
+                            goes to stderr. Not with --text, --pair, --compare, --layers or --attentions
+  --pooling mean|cls|max    sentence vector for --compare and --file: the mean of every token ([CLS] and
+                            [SEP] included; the default), [CLS]'s vector, or each dimension's maximum
+  --layer N                 hidden state that --compare and --file pool: 0..L (0 = embedding projection),
+                            or negative from the end (default -1, the last layer)
+  --batch-size <n>          lines per model run with --file (default 16); padding never changes a vector
   --format json|npy|tsv     json (stdout or --out); npy: hidden states as a NumPy array of shape
                             (layers, tokens, hidden) in --out FILE (with --attentions, also
                             FILE.attentions.npy of shape (layers, heads, tokens, tokens)); tsv: the
@@ -28,11 +44,18 @@ Prints ALBERT's tokens, hidden states and (optionally) attention maps as JSON.
 
 export type LayerSelection = { kind: 'all' } | { kind: 'index'; index: number };
 
+/** What the command does: print one text's run (optionally compared with another), or embed a file's lines. */
+export type Mode = { kind: 'text'; compare?: string } | { kind: 'file'; path: string; batchSize: number };
+
 export interface CliOptions {
   model?: string;
   text?: string;
   pair?: string;
+  mode: Mode;
   layers: LayerSelection;
+  /** The hidden state --compare and --file pool, as typed (negative counts from the end). */
+  layer: number;
+  pooling: Pooling;
   attentions: boolean;
   format: 'json' | 'npy' | 'tsv';
   out?: string;
@@ -51,12 +74,21 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
-/** `--layers -1` as the user types it: util.parseArgs would take `-1` for an option. */
+function positiveInteger(name: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`--${name} must be a positive integer (got "${value}")`);
+  return n;
+}
+
+/** `--layers -1` and `--layer -1` as the user types them: util.parseArgs would take `-1` for an option. */
 function joinNegativeLayers(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--layers' && /^-\d+$/.test(argv[i + 1] ?? '')) out.push(`--layers=${argv[++i]}`);
-    else out.push(argv[i]!);
+    const option = argv[i]!;
+    if ((option === '--layers' || option === '--layer') && /^-\d+$/.test(argv[i + 1] ?? ''))
+      out.push(`${option}=${argv[++i]}`);
+    else out.push(option);
   }
   return out;
 }
@@ -72,7 +104,12 @@ export function parseCliArgs(argv: string[]): CliOptions {
         model: { type: 'string' },
         text: { type: 'string' },
         pair: { type: 'string' },
-        layers: { type: 'string', default: '-1' },
+        compare: { type: 'string' },
+        file: { type: 'string' },
+        layers: { type: 'string' },
+        layer: { type: 'string' },
+        pooling: { type: 'string' },
+        'batch-size': { type: 'string' },
         attentions: { type: 'boolean', default: false },
         format: { type: 'string', default: 'json' },
         out: { type: 'string' },
@@ -89,17 +126,18 @@ export function parseCliArgs(argv: string[]): CliOptions {
     );
   }
   const v = parsed.values;
+  const layersText = v.layers ?? '-1';
   let layers: LayerSelection;
-  if (v.layers === 'all') layers = { kind: 'all' };
-  else if (/^-?\d+$/.test(v.layers!)) layers = { kind: 'index', index: Number(v.layers) };
-  else throw new UsageError(`--layers must be all, a layer index or -1 (got "${v.layers}")`);
-  let threads: number | undefined;
-  if (v.threads !== undefined) {
-    threads = Number(v.threads);
-    if (!Number.isInteger(threads) || threads < 1)
-      throw new UsageError(`--threads must be a positive integer (got "${v.threads}")`);
-  }
+  if (layersText === 'all') layers = { kind: 'all' };
+  else if (/^-?\d+$/.test(layersText)) layers = { kind: 'index', index: Number(layersText) };
+  else throw new UsageError(`--layers must be all, a layer index or -1 (got "${layersText}")`);
+  const layerText = v.layer ?? '-1';
+  if (!/^-?\d+$/.test(layerText))
+    throw new UsageError(`--layer must be a layer index, or negative from the end (got "${layerText}")`);
+  const threads = v.threads === undefined ? undefined : positiveInteger('threads', v.threads);
   const format = oneOf('format', v.format!, ['json', 'npy', 'tsv'] as const);
+  const pooling = oneOf('pooling', v.pooling ?? 'mean', ['mean', 'cls', 'max'] as const);
+  const mode = modeOf(v, format);
   if (format !== 'json' && !v.out)
     throw new UsageError(`--format ${format} needs --out (${format === 'npy' ? 'a file' : 'a folder'})`);
   if (format === 'tsv' && layers.kind === 'all')
@@ -108,7 +146,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
     model: v.model,
     text: v.text,
     pair: v.pair,
+    mode,
     layers,
+    layer: Number(layerText),
+    pooling,
     attentions: v.attentions!,
     format,
     out: v.out,
@@ -120,13 +161,41 @@ export function parseCliArgs(argv: string[]): CliOptions {
   };
 }
 
+/** The mode, after rejecting options that do not go together. */
+function modeOf(v: Record<string, string | boolean | undefined>, format: CliOptions['format']): Mode {
+  const given = (name: string) => v[name] !== undefined && v[name] !== false;
+  const conflict = (a: string, b: string) => {
+    if (given(a) && given(b)) throw new UsageError(`--${a} cannot be used with --${b}`);
+  };
+  if (typeof v.file === 'string') {
+    for (const other of ['text', 'pair', 'compare', 'layers', 'attentions']) conflict('file', other);
+    if (format === 'tsv') throw new UsageError('--file writes JSON lines or, with --format npy, one .npy');
+    const batchSize =
+      v['batch-size'] === undefined ? 16 : positiveInteger('batch-size', v['batch-size'] as string);
+    return { kind: 'file', path: v.file, batchSize };
+  }
+  if (given('batch-size')) throw new UsageError('--batch-size applies to --file');
+  if (typeof v.compare === 'string') {
+    conflict('compare', 'pair');
+    if (format !== 'json')
+      throw new UsageError(`--compare prints JSON: it cannot be used with --format ${format}`);
+    return { kind: 'text', compare: v.compare };
+  }
+  for (const option of ['layer', 'pooling'])
+    if (given(option)) throw new UsageError(`--${option} applies to --compare and --file`);
+  return { kind: 'text' };
+}
+
+/** A hidden-state index as typed (negative from the end) resolved to 0..layers; a UsageError when out of range. */
+export function resolveLayer(index: number, layers: number, option = '--layer'): number {
+  const resolved = index < 0 ? layers + 1 + index : index;
+  if (resolved < 0 || resolved > layers)
+    throw new UsageError(`${option} ${index} is out of range: this model has hidden states 0..${layers}`);
+  return resolved;
+}
+
 /** Hidden-state indices (0..layers) a selection picks; throws a UsageError when out of range. */
 export function selectedLayers(selection: LayerSelection, layers: number): number[] {
   if (selection.kind === 'all') return Array.from({ length: layers + 1 }, (_, i) => i);
-  const index = selection.index < 0 ? layers + 1 + selection.index : selection.index;
-  if (index < 0 || index > layers)
-    throw new UsageError(
-      `--layers ${selection.index} is out of range: this model has hidden states 0..${layers}`,
-    );
-  return [index];
+  return [resolveLayer(selection.index, layers, '--layers')];
 }

@@ -2,7 +2,6 @@
  * albert-embed end to end, as a user runs it: a child process, JSON on stdout, one-line errors on stderr.
  * Its numbers must be the engine's.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,29 +11,8 @@ import { fsSource } from '../engine/node/fsSource.ts';
 import { nodeRuntime } from '../engine/node/runtime.ts';
 import { TINY_MODEL, tinyModelCopy } from '../engine/testing/fixtures.ts';
 import { parseNpy } from '../engine/testing/npyParser.ts';
+import { cli, expectOneLineError, tiny } from './testing/runCli.ts';
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(
-  args: string[],
-  options: { input?: string; env?: Record<string, string> } = {},
-): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      { env: { ...process.env, ...options.env }, maxBuffer: 1 << 28 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-    child.stdin!.end(options.input ?? '');
-  });
-}
-
-const tiny = ['--model', TINY_MODEL, '--threads', '1'];
 /** Every layer and attention map of a pair. */
 const EVERYTHING = [
   ...tiny,
@@ -159,14 +137,6 @@ describe('albert-embed', () => {
     },
   );
 });
-
-const expectOneLineError = (r: Result, code: number, message: RegExp) => {
-  expect(r.code).toBe(code);
-  expect(r.stdout).toBe('');
-  expect(r.stderr.endsWith('\n')).toBe(true);
-  expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(message);
-};
 
 describe('albert-embed --format npy and tsv', () => {
   it.concurrent(

@@ -1,16 +1,20 @@
 /**
- * `albert-embed`: the engine headless. Prints tokens, hidden states and attention maps as JSON on stdout;
- * everything else goes to stderr; any error is one line on stderr and a non-zero exit (2 for usage errors).
+ * `albert-embed`: the engine headless. Prints tokens, hidden states and attention maps as JSON on stdout (with
+ * --compare, two texts' similarity; with --file, a vector per line); everything else goes to stderr; any error is one line on stderr and a non-zero exit (2 for usage errors).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AlbertEngine } from '../engine/albert.ts';
 import { EngineError } from '../engine/errors.ts';
 import { hubBaseUrl, urlSource, type ModelSource } from '../engine/modelSource.ts';
 import { fsSource } from '../engine/node/fsSource.ts';
 import { nodeRuntime, resolveModelSource } from '../engine/node/runtime.ts';
-import { parseCliArgs, selectedLayers, USAGE, UsageError } from './args.ts';
+import { parseCliArgs, resolveLayer, selectedLayers, USAGE, UsageError, type CliOptions } from './args.ts';
+import { jsonLinesSink, npySink } from './lineSinks.ts';
+import { countLines, embedLines, engineEmbedder, openInput, readLines } from './lines.ts';
 import { writeJson, writeNpy, writeTsv, type Selection } from './output.ts';
+import { Progress } from './progress.ts';
+import { similarity, type Similarity } from './similarity.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
 const DEFAULT_HUB_MODEL = 'Xenova/albert-base-v2';
@@ -47,34 +51,43 @@ async function defaultModel(): Promise<ModelSource> {
   return fsSource(`${MODELS_DIR}albert-tiny-random`);
 }
 
-async function main(argv: string[]): Promise<void> {
-  const options = parseCliArgs(argv);
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const text = options.text ?? (await readStdin());
-  const source = options.model ? await resolveModelSource(options.model) : await defaultModel();
-  const runtime = await nodeRuntime(options.backend, options.threads);
+async function loadEngine(options: CliOptions, source: ModelSource): Promise<AlbertEngine> {
   const engine = await AlbertEngine.load({
     source,
-    ...runtime,
+    ...(await nodeRuntime(options.backend, options.threads)),
     backend: options.backend,
     dtype: options.dtype,
     modelFile: options.modelFile,
   });
   if (engine.backend.fallbackReason)
     log(`running on ${engine.backend.name}: ${engine.backend.fallbackReason}`);
-  const layers = selectedLayers(options.layers, engine.config.num_hidden_layers);
+  return engine;
+}
+
+/** One text's run as JSON, npy or tsv; with --compare, the similarity to another text added to the JSON. */
+async function runText(options: CliOptions, compare: string | undefined): Promise<void> {
+  const text = options.text ?? (await readStdin());
+  const source = options.model ? await resolveModelSource(options.model) : await defaultModel();
+  const engine = await loadEngine(options, source);
+  const layerCount = engine.config.num_hidden_layers;
+  const layers = selectedLayers(options.layers, layerCount);
+  const compareLayer = compare === undefined ? 0 : resolveLayer(options.layer, layerCount);
   const run = await engine.run(text, options.pair, { attentions: options.attentions });
   if (run.truncated)
     log(`input truncated to ${engine.tokenizer.maxLength} tokens: ${run.droppedTokens} dropped`);
+  let similar: Similarity | undefined;
+  if (compare !== undefined) {
+    const other = await engine.run(compare, undefined, { attentions: false });
+    if (other.truncated)
+      log(`compare text truncated to ${engine.tokenizer.maxLength} tokens: ${other.droppedTokens} dropped`);
+    similar = similarity(run.hiddenStates, other.hiddenStates, options.pooling, compareLayer);
+  }
 
   const selection: Selection = {
     layers,
     attentionLayers: options.attentions ? layers.filter((i) => i > 0) : undefined,
   };
-  if (options.format === 'json') await writeJson(options.out, source.id, engine, run, selection);
+  if (options.format === 'json') await writeJson(options.out, source.id, engine, run, selection, similar);
   else if (options.format === 'npy')
     for (const file of writeNpy(options.out!, run, selection)) log(`wrote ${file}`);
   else for (const file of writeTsv(options.out!, run, layers[0]!, [text, options.pair])) log(`wrote ${file}`);
@@ -82,7 +95,61 @@ async function main(argv: string[]): Promise<void> {
   if (options.out && options.format === 'json') log(`wrote ${options.out}`);
 }
 
+/** --file: a pooled vector per line, as JSON lines or one .npy, with progress on stderr. */
+async function runFile(options: CliOptions, path: string, batchSize: number): Promise<void> {
+  // Checked before the model loads, so that a typo fails at once.
+  const regularFile = path !== '-' && inputFile(path);
+  const source = options.model ? await resolveModelSource(options.model) : await defaultModel();
+  const engine = await loadEngine(options, source);
+  const layer = resolveLayer(options.layer, engine.config.num_hidden_layers);
+  const progress = new Progress({
+    total: regularFile ? await countLines(path) : undefined,
+    write: (text) => process.stderr.write(text),
+    tty: process.stderr.isTTY === true,
+  });
+  const sink =
+    options.format === 'npy' ? npySink(options.out!, engine.config.hidden_size) : jsonLinesSink(options.out);
+  const done = await embedLines(
+    readLines(openInput(path)),
+    engineEmbedder(engine, layer, options.pooling),
+    sink,
+    {
+      batchSize,
+      maxLength: engine.tokenizer.maxLength,
+      onProgress: (n) => progress.update(n),
+      warn: (message) => progress.message(message),
+    },
+  );
+  progress.finish(done);
+  await engine.dispose();
+  if (options.out) log(`wrote ${options.out}`);
+}
+
+/** Whether `path` is a regular file (a FIFO or a device is read once, without counting); throws if unreadable. */
+function inputFile(path: string): boolean {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    throw new Error(`--file ${path} does not exist`);
+  }
+  if (stats.isDirectory()) throw new Error(`--file ${path} is a folder, not a file`);
+  return stats.isFile();
+}
+
+async function main(argv: string[]): Promise<void> {
+  const options = parseCliArgs(argv);
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (options.mode.kind === 'file') await runFile(options, options.mode.path, options.mode.batchSize);
+  else await runText(options, options.mode.compare);
+}
+
 main(process.argv.slice(2)).catch((error: unknown) => {
+  // The reader of stdout stopped reading (`| head`): nothing more is wanted, as for any Unix filter.
+  if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
   const message = error instanceof Error ? error.message : String(error);
   log(`error: ${message.replace(/\s*\n\s*/g, ' ')}${error instanceof UsageError ? ' (see --help)' : ''}`);
   process.exitCode = error instanceof UsageError ? 2 : error instanceof EngineError ? 1 : 1;

@@ -6,6 +6,7 @@ import type { AlbertEngine, AlbertRun } from '../engine/albert.ts';
 import { encodeNpy, stack } from '../engine/export/npy.ts';
 import { projectorMetadataTsv, projectorVectorsTsv } from '../engine/export/projectorTsv.ts';
 import { JsonStreamWriter } from './jsonWriter.ts';
+import type { Similarity } from './similarity.ts';
 
 export interface Selection {
   /** Hidden-state indices to write. */
@@ -30,6 +31,7 @@ export async function writeJson(
   engine: AlbertEngine,
   run: AlbertRun,
   selection: Selection,
+  similarity?: Similarity,
 ): Promise<void> {
   const out: Writable = path ? createWriteStream(path) : process.stdout;
   const json = new JsonStreamWriter(out);
@@ -38,6 +40,8 @@ export async function writeJson(
   await json.field('modelFile', engine.modelFile);
   await json.field('backend', engine.backend);
   for (const key of ENCODING_FIELDS) await json.field(key, run[key]);
+  // Before the (long) arrays, where a reader sees it first.
+  if (similarity) await json.field('similarity', similarity);
   await json.field('layers', selection.layers);
   await json.tensors(
     'hiddenStates',

@@ -12,7 +12,8 @@ export function parseNpy(bytes: Uint8Array): { shape: number[]; values: number[]
   if (!/^\{'descr': '<f4', 'fortran_order': False, 'shape': \([\d, ]*\), \} *\n$/.test(header))
     throw new Error(`unexpected .npy header ${JSON.stringify(header)}`);
   const shape = [...header.matchAll(/\d+/g)].map((m) => Number(m[0])).slice(1); // skip the 4 of '<f4'
-  const view = new DataView(bytes.buffer, bytes.byteOffset + 10 + headerLength);
+  const start = 10 + headerLength;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + start, bytes.byteLength - start);
   const values = Array.from({ length: view.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
   return { shape, values, headerLength };
 }
