@@ -22,8 +22,9 @@ import type { CompareView, LinesProgress, LinesView } from './protocol.ts';
 /** Lines one request may embed (each keeps L+1 pooled vectors: 2,000 × 13 × 768 floats is 80 MB). */
 export const MAX_LINES = 2000;
 const NEIGHBOURS = 5;
-/** How often a running job sends a partial view of the lines so far. */
+/** How often a running job sends a partial view of the lines so far, and up to how many lines it does. */
 const PARTIAL_EVERY_MS = 1000;
+const PARTIAL_MAX_LINES = 512;
 
 interface LineSet {
   id: number;
@@ -112,7 +113,10 @@ export class ApplyHost {
           total: lines.length,
           linesPerSecond: done / Math.max((performance.now() - started) / 1000, 1e-3),
         },
-        partialDue && done > 1 ? this.view(this.lineSet!, layer, undefined, false) : undefined,
+        // Partial views stop at PARTIAL_MAX_LINES: past that each costs seconds and megabytes; the bar goes on.
+        partialDue && done > 1 && done <= PARTIAL_MAX_LINES
+          ? this.view(this.lineSet!, layer, undefined, false)
+          : undefined,
       ),
     );
     return { count: set.count, cancelled: set.count < lines.length };
