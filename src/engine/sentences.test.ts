@@ -27,10 +27,10 @@ describe('many sentences', () => {
   it('clusters 2,000 lines in well under a few seconds, three planted groups in three runs', () => {
     const n = 2000;
     const lines = Array.from({ length: n }, (_, i) => {
-      const v = new Float32Array(8);
-      v[i % 3] = 1;
-      v[3 + (i % 5)] = (0.05 * ((i * 7919) % 13)) / 13; // a little noise off the group's axis
-      return v;
+      const vector = new Float32Array(8);
+      vector[i % 3] = 1;
+      vector[3 + (i % 5)] = (0.05 * ((i * 7919) % 13)) / 13; // a little noise off the group's axis
+      return vector;
     });
     const started = performance.now();
     const order = clusterOrder(similarityMatrix(lines), n);
