@@ -30,8 +30,8 @@ export function hiddenTokens(run: AlbertRun, hide: Hidden): boolean[] {
   return run.special.map((special, i) => (i >= firstPad ? hide.padding : special && hide.specials));
 }
 
-/** One [n, n] map (a head or the mean over heads), with the token indices its rows and columns stand for. */
-export function attentionMap(
+/** The map as the view shows it; with nothing left out, one head's map is a view into the run's tensor. */
+function shownMap(
   run: AlbertRun,
   layer: number,
   head: Head,
@@ -42,12 +42,24 @@ export function attentionMap(
   const picked = head === 'mean' ? headAverage(all) : headMap(all, head);
   const drop = hiddenTokens(run, hide);
   if (!drop.includes(true))
-    return {
-      map: { data: picked.data.slice(), dims: picked.dims },
-      tokens: Array.from({ length: picked.dims[0]! }, (_, i) => i),
-    };
+    return { map: picked, tokens: Array.from({ length: picked.dims[0]! }, (_, i) => i) };
   const { map, kept } = withoutTokens(picked, drop);
   return { map, tokens: kept };
+}
+
+/**
+ * One [n, n] map (a head or the mean over heads), with the token indices its rows and columns stand for; its
+ * own buffer, so it can move to the page.
+ */
+export function attentionMap(
+  run: AlbertRun,
+  layer: number,
+  head: Head,
+  hide: Hidden,
+): { map: FloatTensor; tokens: number[] } {
+  const shown = shownMap(run, layer, head, hide);
+  if (shown.map.data.buffer !== run.attentions[layer]!.data.buffer) return shown;
+  return { map: { data: shown.map.data.slice(), dims: shown.map.dims }, tokens: shown.tokens };
 }
 
 /**
@@ -68,7 +80,8 @@ export function attentionThumbnails(
     const all = layerAttention(run, layer);
     heads = all.dims[0]!;
     for (let h = 0; h < heads; h++) {
-      const full = attentionMap(run, layer, h, hide);
+      // Downsampled from the run's own memory: no copy of the full map.
+      const full = shownMap(run, layer, h, hide);
       tokens = full.tokens;
       const small = downsampleMax(full.map, size);
       side = small.dims[0]!;

@@ -4,6 +4,7 @@
  * with this model's numbers.
  */
 import type { FloatTensor } from '../../engine/types.ts';
+import { valueRange } from './heatmap/image.ts';
 import type { HeatmapSpec } from './heatmap/scene.ts';
 import { tokenLabels } from './types.ts';
 
@@ -21,8 +22,7 @@ export function attentionHeatmapSpec(
 ): HeatmapSpec {
   const n = map.dims[0]!;
   const labels = positions ? tokens.map((t, i) => `${positions[i] ?? i} ${t}`) : tokenLabels(tokens);
-  let max = 0;
-  for (const v of map.data) max = Math.max(max, v);
+  const { max } = valueRange(map.data);
   return {
     values: map.data,
     rows: n,

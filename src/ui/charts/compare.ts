@@ -7,6 +7,7 @@ import type { Pooling } from '../../engine/pooling.ts';
 import type { Alignment } from '../../engine/similarity.ts';
 import type { FloatTensor } from '../../engine/types.ts';
 import type { LinesView, ProjectionView } from '../../worker/protocol.ts';
+import { valueRange } from './heatmap/image.ts';
 import type { HeatmapSpec } from './heatmap/scene.ts';
 import type { Figure } from './types.ts';
 
@@ -65,8 +66,7 @@ export function alignmentSpec(
 /** [L, heads] share of attention crossing from one segment to the other, layers down, heads across. */
 export function crossAttentionSpec(shares: FloatTensor, title: string): HeatmapSpec {
   const [layers, heads] = shares.dims as [number, number];
-  let max = 0;
-  for (const v of shares.data) max = Math.max(max, v);
+  const { max } = valueRange(shares.data);
   return {
     values: shares.data,
     rows: layers,
