@@ -17,10 +17,8 @@ import {
 } from '../engine/sentences.ts';
 import { crossSegmentAttention, perLayerSimilarity, tokenAlignment } from '../engine/similarity.ts';
 import type { FloatTensor } from '../engine/types.ts';
-import type { CompareView, LinesProgress, LinesView } from './protocol.ts';
+import { MAX_LINES, type CompareView, type LinesProgress, type LinesView } from './protocol.ts';
 
-/** Lines one request may embed (each keeps L+1 pooled vectors: 2,000 × 13 × 768 floats is 80 MB). */
-export const MAX_LINES = 2000;
 const NEIGHBOURS = 5;
 /** How often a running job sends a partial view of the lines so far, and up to how many lines it does. */
 const PARTIAL_EVERY_MS = 1000;

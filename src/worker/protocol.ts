@@ -167,6 +167,9 @@ export interface LinesView {
   ranking?: { index: number; cosine: number }[];
 }
 
+/** Lines one embed-lines request may hold (each keeps L+1 pooled vectors: 2,000 × 13 × 768 floats is 80 MB). */
+export const MAX_LINES = 2000;
+
 export interface LinesProgress {
   done: number;
   total: number;

@@ -8,7 +8,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { encodeNpy } from '../../engine/export/npy.ts';
 import { useStore } from '../../state/store.ts';
 import { saveFile } from '../download.ts';
-import type { LinesProgress, LinesView } from '../../worker/protocol.ts';
+import { MAX_LINES, type LinesProgress, type LinesView } from '../../worker/protocol.ts';
 import { lineLabel, linesMatrixSpec, linesProjection } from '../charts/compare.ts';
 import { HeatmapCanvas } from '../charts/heatmap/HeatmapCanvas.tsx';
 import { Plot } from '../charts/Plot.tsx';
@@ -19,7 +19,6 @@ import { useFetched } from '../useFetched.ts';
 import { JobProgress, nonEmptyLines, PoolingSelect, RandomWeightsNote } from './common.tsx';
 import { EXAMPLE_LINES } from '../../app/examples.ts';
 
-const MAX_LINES = 2000;
 const BATCH_SIZE = 16;
 const SHOWN_NEIGHBOURS = 3;
 /** Lines whose neighbours are listed before "show all". */
