@@ -41,7 +41,8 @@ beforeAll(async () => {
 
 describe.each(TINY_ONNX_FILES)('engine on %s', (file) => {
   const precision = precisionOf(file);
-  const tol = TOLERANCE[precision];
+  // No engine bound is measured yet for the newer kinds (int8, uint8, q4, q4f16, bnb4): those fail below.
+  const tol = TOLERANCE[precision as keyof typeof TOLERANCE];
   const config = tinyConfig();
   const weights = readReferenceWeights(
     readFileSync(join(TINY_MODEL, file)),
@@ -59,6 +60,7 @@ describe.each(TINY_ONNX_FILES)('engine on %s', (file) => {
   afterAll(() => engine.dispose());
 
   it.each(CASES)('matches the float64 reference for %j / %j', async (text, pair) => {
+    expect(tol, `no engine tolerance for ${precision} files yet`).toBeDefined();
     const run: AlbertRun = await engine.run(text, pair, {
       embeddings: true,
       attentionScores: true,

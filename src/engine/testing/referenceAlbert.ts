@@ -1,14 +1,15 @@
 /**
  * An independent ALBERT forward pass, for tests only: plain float64 loops written straight from ALBERT.md, over
- * weights read from an ONNX file's initializers. It shares no code with the engine or the fixture generator and
- * never runs onnxruntime, so when it agrees with a session's outputs both are believed, and when they disagree
- * one of them is wrong about ALBERT. Batch 1 only; one shared layer (every released ALBERT).
+ * weights read from an ONNX file's initializers (referenceGraph.ts, referenceLayers.ts). It shares no code with the
+ * engine or the fixture generator and never runs onnxruntime, so when it agrees with a session's outputs both are
+ * believed, and when they disagree one of them is wrong about ALBERT. Batch 1 only; one shared layer (every
+ * released ALBERT), read once per application so that a partly quantized file is computed as it is stored.
  */
 import onnxProto from 'onnx-proto';
+import { GraphIndex, type ReferenceLayerNorm, type ReferenceLinear } from './referenceGraph.ts';
+import { intermediateSize, readLayers, type ReferenceLayer } from './referenceLayers.ts';
 
-const { onnx } = onnxProto;
-type Tensor = onnxProto.onnx.ITensorProto;
-type Node = onnxProto.onnx.INodeProto;
+export type { ReferenceLayer, ReferenceLayerNorm, ReferenceLinear };
 
 /** The config.json fields the reference needs (extra fields are ignored). */
 export interface ReferenceConfig {
@@ -18,23 +19,6 @@ export interface ReferenceConfig {
   layer_norm_eps: number;
   num_hidden_groups?: number;
   inner_group_num?: number;
-}
-
-/** A Linear as exported for MatMul: `weight` is row-major [inSize, outSize], so `y = x weight + bias`. */
-export interface ReferenceLinear {
-  weight: Float64Array;
-  bias: Float64Array;
-  inSize: number;
-  outSize: number;
-  /** True when the file quantizes this MatMul (q8): its input is quantized to uint8 at run time. */
-  quantizedInput?: boolean;
-}
-
-/** LayerNorm's affine terms and epsilon. */
-export interface ReferenceLayerNorm {
-  gamma: Float64Array;
-  beta: Float64Array;
-  eps: number;
 }
 
 /** ALBERT's parameters in float64 (quantized or float16 weights already dequantized); tables are row-major. */
@@ -53,171 +37,28 @@ export interface ReferenceWeights {
   embeddingLayerNorm: ReferenceLayerNorm;
   /** `encoder.embedding_hidden_mapping_in`, embeddingSize -> hiddenSize. */
   projection: ReferenceLinear;
-  /** The one shared layer, applied numLayers times. */
-  layer: {
-    query: ReferenceLinear;
-    key: ReferenceLinear;
-    value: ReferenceLinear;
-    dense: ReferenceLinear;
-    attentionLayerNorm: ReferenceLayerNorm;
-    ffn: ReferenceLinear;
-    ffnOutput: ReferenceLinear;
-    fullLayerNorm: ReferenceLayerNorm;
-  };
+  /**
+   * The shared layer as each of the numLayers applications reads it, in order. The values are the same
+   * checkpoint's; they differ only where a quantizer rewrote some applications and not others.
+   */
+  layers: ReferenceLayer[];
   /** Masked-LM head; present only in fill-mask exports. */
   lmHead?: { dense: ReferenceLinear; layerNorm: ReferenceLayerNorm; decoder: ReferenceLinear };
 }
 
-const DataType = onnx.TensorProto.DataType;
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >> 10) & 0x1f;
-  const mant = bits & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+/** The one Linear that `biasName` belongs to (the projection and the LM head are applied once). */
+function single(g: GraphIndex, biasName: string, inSize: number, outSize: number): ReferenceLinear {
+  const found = g.linears(biasName, inSize, outSize);
+  if (found.length !== 1)
+    throw new Error(`reference: ${biasName} is added ${found.length} times, expected once`);
+  return found[0]!;
 }
 
-/** Decodes any tensor the fixtures use to float64, from raw_data (little-endian) or the typed fields. */
-function tensorValues(t: Tensor): Float64Array {
-  const count = (t.dims ?? []).reduce<number>((a, d) => a * Number(d), 1);
-  const raw =
-    t.rawData && t.rawData.length ? new DataView(t.rawData.buffer, t.rawData.byteOffset) : undefined;
-  const read = (fromRaw: (i: number) => number, fallback: ArrayLike<unknown> | null | undefined) =>
-    Float64Array.from({ length: count }, (_, i) => (raw ? fromRaw(i) : Number(fallback?.[i])));
-  switch (t.dataType) {
-    case DataType.FLOAT:
-      return read((i) => raw!.getFloat32(i * 4, true), t.floatData);
-    case DataType.FLOAT16: {
-      // Without raw_data, ONNX keeps float16 bit patterns in int32_data.
-      const bits = read((i) => raw!.getUint16(i * 2, true), t.int32Data);
-      return bits.map(halfToFloat);
-    }
-    case DataType.INT8:
-      return read((i) => raw!.getInt8(i), t.int32Data);
-    case DataType.UINT8:
-      return read((i) => raw!.getUint8(i), t.int32Data);
-    case DataType.INT64:
-      return read((i) => Number(raw!.getBigInt64(i * 8, true)), t.int64Data);
-    default:
-      throw new Error(`reference: initializer ${t.name} has unsupported data type ${t.dataType}`);
-  }
-}
-
-interface Decoded {
-  values: Float64Array;
-  dims: number[];
-  quantized?: boolean;
-}
-
-/** A 2-D initializer decoded, or undefined for anything else (a MatMul between two activations). */
-function matrix(t: Tensor | undefined): Decoded | undefined {
-  return t?.dims?.length === 2 ? { values: tensorValues(t), dims: t.dims.map(Number) } : undefined;
-}
-
-/** Who makes and who reads each tensor, with Identity nodes seen through (shared weights hide behind them). */
-class GraphIndex {
-  private readonly inits = new Map<string, Tensor>();
-  private readonly producers = new Map<string, Node>();
-  private readonly consumers = new Map<string, Node[]>();
-
-  constructor(model: onnxProto.onnx.IModelProto) {
-    for (const t of model.graph?.initializer ?? []) this.inits.set(t.name ?? '', t);
-    for (const node of model.graph?.node ?? []) {
-      for (const o of node.output ?? []) this.producers.set(o, node);
-      for (const i of node.input ?? []) this.consumers.set(i, [...(this.consumers.get(i) ?? []), node]);
-    }
-  }
-
-  producer(name: string): Node | undefined {
-    const node = this.producers.get(name);
-    return node?.opType === 'Identity' ? this.producer(node.input?.[0] ?? '') : node;
-  }
-
-  initializer(name: string): Tensor | undefined {
-    const node = this.producers.get(name);
-    return node?.opType === 'Identity' ? this.initializer(node.input?.[0] ?? '') : this.inits.get(name);
-  }
-
-  has(name: string): boolean {
-    return this.inits.has(name);
-  }
-
-  /** The nodes that read `name`, directly or through any chain of Identity nodes. */
-  readers(name: string): Node[] {
-    return (this.consumers.get(name) ?? []).flatMap((n) =>
-      n.opType === 'Identity' ? this.readers(n.output?.[0] ?? '') : [n],
-    );
-  }
-
-  /** A named initializer; fill-mask exports put the encoder under `albert.`. */
-  named(name: string): Decoded & { name: string } {
-    for (const full of [`albert.${name}`, name]) {
-      const t = this.inits.get(full);
-      if (t) return { name: full, values: tensorValues(t), dims: (t.dims ?? []).map(Number) };
-    }
-    throw new Error(`reference: initializer ${name} (or albert.${name}) is not in the ONNX file`);
-  }
-
-  /** The weight multiplied into `tensor`: MatMul(x, W), or the q8 form Mul(Cast(MatMulInteger), Mul(scales)). */
-  weightBehind(tensor: string): Decoded | undefined {
-    const node = this.producer(tensor);
-    if (node?.opType === 'MatMul') return matrix(this.initializer(node.input?.[1] ?? ''));
-    if (node?.opType !== 'Mul') return undefined;
-    const operands = (node.input ?? []).map((i) => this.producer(i));
-    const cast = operands.find((n) => n?.opType === 'Cast');
-    const scales = operands.find((n) => n?.opType === 'Mul');
-    const mmi = cast && this.producer(cast.input?.[0] ?? '');
-    if (mmi?.opType !== 'MatMulInteger' || !scales) return undefined;
-    // MatMulInteger(x_q, W_q, x_zp, W_zp): the weight side is input 1 and 3; x_scale is computed, W_scale stored.
-    const wq = matrix(this.initializer(mmi.input?.[1] ?? ''));
-    const scaleTensor = (scales.input ?? []).map((i) => this.initializer(i)).find((t) => t !== undefined);
-    if (!wq || !scaleTensor) return undefined;
-    const zpTensor = this.initializer(mmi.input?.[3] ?? '');
-    const zp = zpTensor ? tensorValues(zpTensor) : new Float64Array(1);
-    const scale = tensorValues(scaleTensor);
-    // Per-tensor (length 1) or per-output-column quantization parameters.
-    const at = (v: Float64Array, i: number) => v[v.length === 1 ? 0 : i % wq.dims[1]!]!;
-    return {
-      values: wq.values.map((q, i) => (q - at(zp, i)) * at(scale, i)),
-      dims: wq.dims,
-      quantized: true,
-    };
-  }
-
-  /** A Linear found from its named bias: the Add reading it adds the MatMul product of the anonymous weight. */
-  linear(biasName: string, inSize: number, outSize: number): ReferenceLinear {
-    const bias = this.named(biasName);
-    for (const add of this.readers(bias.name)) {
-      if (add.opType !== 'Add') continue;
-      for (const other of add.input ?? []) {
-        const w = this.weightBehind(other);
-        if (!w) continue;
-        if (w.dims[0] !== inSize || w.dims[1] !== outSize || bias.values.length !== outSize)
-          throw new Error(
-            `reference: ${biasName} weight is [${w.dims}] with ${bias.values.length} biases, expected [${inSize},${outSize}]`,
-          );
-        return { weight: w.values, bias: bias.values, inSize, outSize, quantizedInput: w.quantized === true };
-      }
-    }
-    throw new Error(
-      `reference: no MatMul weight found for ${biasName} (no Add(MatMul(x, W), bias) reads it)`,
-    );
-  }
-
-  layerNorm(name: string, width: number, eps: number): ReferenceLayerNorm {
-    const gamma = this.named(`${name}.weight`).values;
-    const beta = this.named(`${name}.bias`).values;
-    if (gamma.length !== width || beta.length !== width)
-      throw new Error(`reference: ${name} has ${gamma.length}/${beta.length} terms, expected ${width}`);
-    return { gamma, beta, eps };
-  }
-}
-
-const LAYER = 'encoder.albert_layer_groups.0.albert_layers.0.';
-
-/** Reads ALBERT's weights from an unmodified ONNX export (feature-extraction or fill-mask, fp32/fp16/q8). */
+/**
+ * Reads ALBERT's weights from an unmodified ONNX file of any shape the fixtures imitate: either export kind, any
+ * opset, fp32/fp16, dynamically quantized (per tensor or per column, int8 or uint8, whole or mixed), 4-bit
+ * (MatMulNBits, MatMulBnb4), onnxslim'd, or onnxruntime-fused (O2-O4).
+ */
 export function readReferenceWeights(onnxBytes: Uint8Array, config: ReferenceConfig): ReferenceWeights {
   if ((config.num_hidden_groups ?? 1) !== 1 || (config.inner_group_num ?? 1) !== 1)
     throw new Error(
@@ -225,11 +66,16 @@ export function readReferenceWeights(onnxBytes: Uint8Array, config: ReferenceCon
     );
   const H = config.hidden_size;
   const eps = config.layer_norm_eps;
-  const g = new GraphIndex(onnx.ModelProto.decode(onnxBytes));
+  const g = new GraphIndex(onnxProto.onnx.ModelProto.decode(onnxBytes));
   const word = g.named('embeddings.word_embeddings.weight');
   const [V = 0, E = 0] = word.dims;
-  const I = g.named(`${LAYER}ffn.bias`).values.length;
-  const hasLmHead = g.has('predictions.bias');
+  const layers = readLayers(g, {
+    hidden: H,
+    intermediate: intermediateSize(g),
+    heads: config.num_attention_heads,
+    layers: config.num_hidden_layers,
+    eps,
+  });
   return {
     vocabSize: V,
     embeddingSize: E,
@@ -240,22 +86,13 @@ export function readReferenceWeights(onnxBytes: Uint8Array, config: ReferenceCon
     positionEmbeddings: g.named('embeddings.position_embeddings.weight').values,
     tokenTypeEmbeddings: g.named('embeddings.token_type_embeddings.weight').values,
     embeddingLayerNorm: g.layerNorm('embeddings.LayerNorm', E, eps),
-    projection: g.linear('encoder.embedding_hidden_mapping_in.bias', E, H),
-    layer: {
-      query: g.linear(`${LAYER}attention.query.bias`, H, H),
-      key: g.linear(`${LAYER}attention.key.bias`, H, H),
-      value: g.linear(`${LAYER}attention.value.bias`, H, H),
-      dense: g.linear(`${LAYER}attention.dense.bias`, H, H),
-      attentionLayerNorm: g.layerNorm(`${LAYER}attention.LayerNorm`, H, eps),
-      ffn: g.linear(`${LAYER}ffn.bias`, H, I),
-      ffnOutput: g.linear(`${LAYER}ffn_output.bias`, I, H),
-      fullLayerNorm: g.layerNorm(`${LAYER}full_layer_layer_norm`, H, eps),
-    },
-    ...(hasLmHead && {
+    projection: single(g, 'encoder.embedding_hidden_mapping_in.bias', E, H),
+    layers,
+    ...(g.has('predictions.bias') && {
       lmHead: {
-        dense: g.linear('predictions.dense.bias', H, E),
+        dense: single(g, 'predictions.dense.bias', H, E),
         layerNorm: g.layerNorm('predictions.LayerNorm', E, eps),
-        decoder: g.linear('predictions.bias', E, V),
+        decoder: single(g, 'predictions.bias', E, V),
       },
     }),
   };
@@ -289,7 +126,7 @@ function rint(v: number): number {
 
 /**
  * ONNX DynamicQuantizeLinear then back: per-tensor uint8 with a zero point, range widened to include 0, scale
- * in float32 as onnxruntime computes it. Applied to a q8 file's MatMul inputs when emulation is asked for.
+ * in float32 as onnxruntime computes it. Applied to a quantized MatMul's input when emulation is asked for.
  */
 function fakeQuantizeUint8(x: Float64Array): Float64Array {
   let min = 0;
@@ -339,10 +176,13 @@ const geluNew = (x: Float64Array) =>
 
 const add = (a: Float64Array, b: Float64Array) => a.map((v, i) => v + b[i]!);
 
+/** How the reference computes. */
 export interface ReferenceOptions {
   /**
-   * For q8 files: quantize each quantized MatMul's input to uint8 as DynamicQuantizeLinear does at run time,
-   * so the comparison isolates the engine from quantization noise (default false: plain float64 ALBERT).
+   * For dynamically quantized files (q8, int8, uint8): quantize the input of each MatMul the file quantizes (and
+   * only those: in a mixed file, layer 0's but not later layers') to uint8 as DynamicQuantizeLinear does at run
+   * time, so the comparison isolates the engine from quantization noise (default false: plain float64 ALBERT).
+   * 4-bit files need no emulation: their kernels multiply float inputs by the dequantized weight.
    */
   emulateDynamicQuantization?: boolean;
 }
@@ -358,7 +198,7 @@ export function referenceForward(
   const emulate = options.emulateDynamicQuantization === true;
   const linear = (x: Float64Array, rows: number, l: ReferenceLinear) => linearLayer(x, rows, l, emulate);
   const seq = ids.length;
-  const { embeddingSize: E, hiddenSize: H, numHeads: heads, layer } = w;
+  const { embeddingSize: E, hiddenSize: H, numHeads: heads } = w;
   if (tokenTypeIds.length !== seq || attentionMask.length !== seq)
     throw new Error('reference: ids, tokenTypeIds and attentionMask must have the same length');
   if (ids.some((id) => id < 0 || id >= w.vocabSize)) throw new Error('reference: token id out of range');
@@ -380,7 +220,7 @@ export function referenceForward(
 
   const dHead = H / heads;
   const maskTerm = attentionMask.map((m) => (1 - m) * MASK_NEGATIVE);
-  for (let l = 0; l < w.numLayers; l++) {
+  for (const layer of w.layers) {
     const q = linear(h, seq, layer.query);
     const k = linear(h, seq, layer.key);
     const v = linear(h, seq, layer.value);
