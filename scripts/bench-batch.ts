@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { embedLines, engineEmbedder, type Line, type LineSink } from '../src/cli/lines.ts';
 import { AlbertEngine } from '../src/engine/albert.ts';
 import { nodeRuntime, resolveModelSource } from '../src/engine/node/runtime.ts';
+import { DEFAULT_POOLING } from '../src/engine/sentenceModel.ts';
 import type { AlbertTokenizer } from '../src/engine/tokenizer.ts';
 import { openBrowserBench } from './bench-batch-browser.ts';
 
@@ -203,7 +204,7 @@ console.error(
 );
 
 // Node: the CLI's --file pipeline (engine.runBatch of the one layer, poolBatch), writing nowhere.
-const embedder = engineEmbedder(engine, lastLayer, 'mean');
+const embedder = engineEmbedder(engine, lastLayer, DEFAULT_POOLING);
 const options = { maxLength: engine.tokenizer.maxLength, warn: (m: string) => console.error(`  ${m}`) };
 /** Warm-up lines per batch size: one batch, at least 8 lines. */
 const warmup = (batchSize: number) => texts.slice(0, Math.max(8, batchSize));

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TINY_MODEL, tinyModelCopy } from '../src/engine/testing/fixtures.ts';
+import { PARAPHRASE_MODEL, TINY_MODEL, tinyModelCopy } from '../src/engine/testing/fixtures.ts';
 import { startFakeHub, type FakeHub } from './lib/fakeHub.ts';
 
 function fetchModel(args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
@@ -23,7 +23,11 @@ let corrupt: FakeHub;
 beforeAll(async () => {
   const noFp16 = tinyModelCopy();
   rmSync(join(noFp16, 'onnx/model_fp16.onnx'));
-  hub = await startFakeHub({ 'Xenova/albert-tiny-random': TINY_MODEL, 'someone/no-fp16': noFp16 });
+  hub = await startFakeHub({
+    'Xenova/albert-tiny-random': TINY_MODEL,
+    'someone/no-fp16': noFp16,
+    'sentence-transformers/paraphrase-albert-small-v2': PARAPHRASE_MODEL,
+  });
   corrupt = await startFakeHub(
     { 'Xenova/albert-tiny-random': TINY_MODEL },
     {
@@ -46,7 +50,7 @@ describe('models:fetch', () => {
       HF_ENDPOINT: hub.url,
       ALBERT_MODELS_DIR: dir,
     });
-    expect(r.stderr).toContain('models:fetch: 6 files');
+    expect(r.stderr).toContain('models:fetch: 11 files');
     expect(r.code).toBe(0);
     for (const file of [
       'config.json',
@@ -54,6 +58,8 @@ describe('models:fetch', () => {
       'onnx/model.onnx',
       'onnx/model_fp16.onnx',
       'onnx/model_quantized.onnx',
+      'onnx/model_q4.onnx',
+      'onnx/model_bnb4.onnx',
     ])
       expect(
         readFileSync(join(dir, 'albert-tiny-random', file)).equals(readFileSync(join(TINY_MODEL, file))),
@@ -63,10 +69,32 @@ describe('models:fetch', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.models[0]).toMatchObject({
       name: 'albert-tiny-random',
-      dtypes: ['fp32', 'fp16', 'q8'],
+      dtypes: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'],
       randomWeights: true,
     });
     expect(hub.requests).toContain('GET /Xenova/albert-tiny-random/resolve/main/onnx/model_quantized.onnx');
+    // Only the dtype files: a variant under onnx/variants/ is not a dtype.
+    expect(hub.requests.some((request) => request.includes('/variants/'))).toBe(false);
+  });
+
+  it('brings a sentence-transformers repo’s own files, and only the dtypes the repo lists', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'albert-models-'));
+    const r = await fetchModel(['sentence-transformers/paraphrase-albert-small-v2', '--dtype', 'all'], {
+      HF_ENDPOINT: hub.url,
+      ALBERT_MODELS_DIR: dir,
+    });
+    expect(r.code).toBe(0);
+    const folder = join(dir, 'paraphrase-albert-small-v2');
+    for (const file of [
+      'modules.json',
+      '1_Pooling/config.json',
+      'sentence_bert_config.json',
+      'onnx/model.onnx',
+    ])
+      expect(existsSync(join(folder, file)), file).toBe(true);
+    // The repo has no fp16 or q4 file: none is asked for.
+    expect(existsSync(join(folder, 'onnx/model_fp16.onnx'))).toBe(false);
+    expect(r.stderr).toContain('models:fetch: 8 files');
   });
 
   it('leaves nothing behind when a file is missing on the hub', async () => {

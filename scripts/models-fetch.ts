@@ -1,7 +1,8 @@
 /**
- * `npm run models:fetch -- <owner/name> [--dtype fp32|fp16|q8|all] [--name <folder>]`: downloads an ALBERT repo
+ * `npm run models:fetch -- <owner/name> [--dtype <dtype>|all] [--name <folder>]`: downloads an ALBERT repo
  * from the Hugging Face hub (HF_ENDPOINT for another host) into public/models/<name>/ (ALBERT_MODELS_DIR for
- * another folder), so the site serves it.
+ * another folder), so the site serves it: config, tokenizer, the sentence-transformers files when the repo has
+ * them, and the ONNX file of one dtype (any of the eight) or, with `all`, of every dtype the repo lists.
  * Each file streams to a temporary name with a progress bar on stderr, is checked against the size and the
  * SHA-256 the hub announces (X-Linked-Size / X-Linked-Etag for LFS files), and only then renamed into place.
  */
@@ -9,12 +10,14 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ONNX_FILE_BY_DTYPE } from '../src/engine/modelFiles.ts';
-import { hubBaseUrl, isHubId } from '../src/engine/modelSource.ts';
-import type { Dtype } from '../src/engine/types.ts';
+import { DTYPE_FACTS, DTYPES, isDtype } from '../src/engine/dtypes.ts';
+import { hubBaseUrl, hubSource, isHubId, type ListedFile } from '../src/engine/modelSource.ts';
 import { writeManifest } from './lib/manifest.ts';
 
 class FetchError extends Error {}
+
+/** A sentence-transformers repo's own files: how it pools and how long its inputs are. */
+const SENTENCE_FILES = ['modules.json', 'sentence_bert_config.json', 'config_sentence_transformers.json'];
 
 const mb = (n: number) => (n / 1e6).toFixed(1);
 
@@ -76,26 +79,31 @@ async function main(): Promise<void> {
     options: { dtype: { type: 'string', default: 'fp32' }, name: { type: 'string' } },
   });
   const repo = positionals[0];
-  if (!repo || !isHubId(repo) || positionals.length > 1)
-    throw new FetchError(
-      'usage: npm run models:fetch -- <owner/name> [--dtype fp32|fp16|q8|all] [--name <folder>]',
-    );
-  const dtypes: Dtype[] =
-    values.dtype === 'all'
-      ? ['fp32', 'fp16', 'q8']
-      : [values.dtype as Dtype].filter((d) => d in ONNX_FILE_BY_DTYPE);
-  if (dtypes.length === 0)
-    throw new FetchError(`--dtype must be fp32, fp16, q8 or all (got "${values.dtype}")`);
+  const usage = `usage: npm run models:fetch -- <owner/name> [--dtype ${DTYPES.join('|')}|all] [--name <folder>]`;
+  if (!repo || !isHubId(repo) || positionals.length > 1) throw new FetchError(usage);
+  if (values.dtype !== 'all' && !isDtype(values.dtype!))
+    throw new FetchError(`--dtype must be one of ${DTYPES.join(', ')} or all (got "${values.dtype}")`);
   const name = values.name ?? repo.split('/')[1]!;
   const modelsDir = process.env.ALBERT_MODELS_DIR ?? 'public/models';
   const dest = join(modelsDir, name);
   const temp = join(modelsDir, `.${name}.partial-${process.pid}`);
   const base = hubBaseUrl(repo, process.env.HF_ENDPOINT);
+  // The listing says which dtypes and sentence-transformers files the repo has; without it, only what was asked.
+  const listed: ListedFile[] | undefined = await hubSource(repo, process.env.HF_ENDPOINT).list!().catch(
+    () => undefined,
+  );
+  const has = (path: string) => listed?.some((f) => f.path === path) === true;
+  const onnx =
+    values.dtype === 'all'
+      ? DTYPES.map((d) => DTYPE_FACTS[d].file).filter((f) => !listed || has(f))
+      : [DTYPE_FACTS[values.dtype as keyof typeof DTYPE_FACTS].file];
   const files = [
     'config.json',
     'tokenizer.json',
     'tokenizer_config.json',
-    ...dtypes.map((d) => ONNX_FILE_BY_DTYPE[d]),
+    ...SENTENCE_FILES.filter(has),
+    ...(listed ? listed.map((f) => f.path).filter((p) => /^\d+_Pooling\/config\.json$/.test(p)) : []),
+    ...onnx,
   ];
   console.error(`models:fetch: ${repo} from ${base} → ${dest}/`);
   try {

@@ -2,17 +2,21 @@
  * public/models/manifest.json: the model folders served with the site, so the page can list them without
  * probing. Written by `npm run models:manifest` (also before every build, by fixtures and by models:fetch).
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { ManifestEntry } from '../../src/app/models.ts';
+import { onnxFilesOf } from '../../src/engine/modelFiles.ts';
 
 export type { ManifestEntry };
 
-const DTYPE_FILES = {
-  fp32: 'onnx/model.onnx',
-  fp16: 'onnx/model_fp16.onnx',
-  q8: 'onnx/model_quantized.onnx',
-} as const;
+/** A folder's ONNX files (any depth), with sizes, in the order the engine lists them. */
+function onnxFiles(dir: string) {
+  const listed = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.onnx'))
+    .map((e) => join(e.parentPath, e.name))
+    .map((file) => ({ path: relative(dir, file).split('\\').join('/'), size: statSync(file).size }));
+  return onnxFilesOf(listed);
+}
 
 export function buildManifest(modelsDir: string): ManifestEntry[] {
   if (!existsSync(modelsDir)) return [];
@@ -25,12 +29,12 @@ export function buildManifest(modelsDir: string): ManifestEntry[] {
         string,
         unknown
       >;
+      const files = onnxFiles(join(modelsDir, e.name));
       return {
         name: e.name,
         path: `/models/${e.name}/`,
-        dtypes: (Object.keys(DTYPE_FILES) as (keyof typeof DTYPE_FILES)[]).filter((d) =>
-          existsSync(join(modelsDir, e.name, DTYPE_FILES[d])),
-        ),
+        dtypes: files.flatMap((f) => (f.dtype ? [f.dtype] : [])),
+        files,
         layers: Number(config.num_hidden_layers),
         hiddenSize: Number(config.hidden_size),
         randomWeights: config.albert_playground_random_weights === true,

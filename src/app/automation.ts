@@ -3,7 +3,7 @@
  * computed by the worker with the page's current model and backend. Numbers come back as nested arrays:
  * hiddenStates[layer 0..L][token][hidden], attentions[layer][head][query][key].
  */
-import type { Pooling } from '../engine/pooling.ts';
+import type { PoolingRequest } from '../engine/sentenceModel.ts';
 import type { BackendInfo, FloatTensor } from '../engine/types.ts';
 import { useStore } from '../state/store.ts';
 import type { Controller } from './controller.ts';
@@ -26,7 +26,7 @@ export interface AlbertPlaygroundApi {
    */
   embedLines(
     lines: string[],
-    options: { batchSize: number; pooling: Pooling; layer: number },
+    options: { batchSize: number; pooling: PoolingRequest; layer: number },
   ): Promise<{ vectors: number[][]; ms: number; backend: string }>;
   /** Test hooks: lose the WebGPU device, crash the worker. */
   debug(action: 'lose-device' | 'crash'): Promise<void>;

@@ -9,6 +9,7 @@ import type { EngineClient } from '../worker/client.ts';
 import { EngineFailure } from '../worker/client.ts';
 import type { ModelInfo, ModelLocation, RunView, RunWant } from '../worker/protocol.ts';
 import { Controller, type ControllerEnv } from './controller.ts';
+import { choiceFromParam } from './models.ts';
 
 const INFO: ModelInfo = {
   model: '/models/albert-tiny-random/',
@@ -21,8 +22,15 @@ const INFO: ModelInfo = {
   maxLength: 512,
   hasLogits: false,
   randomWeights: true,
-  computeType: 'float32',
-  quantized: false,
+  dtype: 'fp32',
+  fileReason: 'auto: fp32',
+  precision: {
+    kind: 'fp32',
+    weightMatMuls: 7,
+    quantizedMatMuls: 0,
+    computeType: 'float32',
+    summary: 'float32 weights and activations',
+  },
   backend: { name: 'wasm', requested: 'auto', threads: 2 },
   timings: {},
 };
@@ -39,15 +47,21 @@ function fakeClient(failing: string[] = []) {
   const client = {
     async load({
       model,
+      dtype,
+      modelFile,
       onProgress,
       onWarming,
     }: {
       model: ModelLocation;
+      dtype?: string;
+      modelFile?: string;
       onProgress?: (f: string, l: number, t?: number) => void;
       onWarming?: () => void;
     }) {
       const where = model.kind === 'hub' ? model.repo : model.kind === 'url' ? model.url : model.name;
-      calls.push(`load ${where}`);
+      calls.push(
+        `load ${where}${modelFile ? ` file ${modelFile}` : dtype && dtype !== 'auto' ? ` ${dtype}` : ''}`,
+      );
       if (failing.includes(where))
         throw new EngineFailure({ code: 'network', message: `cannot reach ${where}` });
       onProgress?.('config.json', 10, 10);
@@ -102,7 +116,8 @@ function env(search: string, manifest: string[] = ['albert-tiny-random'], online
       manifest.map((name) => ({
         name,
         path: `/models/${name}/`,
-        dtypes: ['fp32'],
+        dtypes: ['fp32' as const],
+        files: [{ path: 'onnx/model.onnx', size: 1000, dtype: 'fp32' as const }],
         layers: 3,
         hiddenSize: 2,
         randomWeights: true,
@@ -158,11 +173,24 @@ describe('Controller', () => {
     vi.useRealTimers();
   });
 
-  it('steers q8 to WASM and says why', async () => {
-    const { client } = fakeClient();
-    await new Controller(client, env('?model=/models/albert-tiny-random/&dtype=q8').env).start();
-    expect(useStore.getState().backend?.fallbackReason).toBe(
-      'q8 weights have no WebGPU kernels, so they run on WASM',
+  it('loads the dtype or file the URL names; a new dtype or another model drops the file', async () => {
+    const { client, calls } = fakeClient();
+    const { env: e, replaced } = env('?model=/models/albert-tiny-random/&file=onnx/model_O2.onnx&dtype=q8');
+    const controller = new Controller(client, e);
+    await controller.start();
+    expect(calls[0]).toBe('load /models/albert-tiny-random/ file onnx/model_O2.onnx');
+    expect(replaced.at(-1)).toContain('file=onnx%2Fmodel_O2.onnx');
+    const choice = useStore.getState().choice!;
+    await controller.load(choice);
+    expect(calls.filter((c) => c.startsWith('load')).at(-1)).toBe(
+      'load /models/albert-tiny-random/ file onnx/model_O2.onnx',
     );
+    await controller.load(choice, { dtype: 'int8' });
+    expect(calls.filter((c) => c.startsWith('load')).at(-1)).toBe('load /models/albert-tiny-random/ int8');
+    expect(replaced.at(-1)).toContain('dtype=int8');
+    await controller.load(choice, { modelFile: 'onnx/model_O2.onnx' });
+    await controller.load(choiceFromParam('Xenova/albert-base-v2'));
+    expect(calls.filter((c) => c.startsWith('load')).at(-1)).toBe('load Xenova/albert-base-v2 int8');
+    expect(useStore.getState().modelFile).toBeUndefined();
   });
 });

@@ -3,8 +3,8 @@
  * nobody chose one), runs the text as it changes (debounced; the latest run wins), fetches the hidden states
  * the selected layer needs, and keeps the URL and local storage in step with what is on screen.
  */
-import type { BackendRequest, Dtype } from '../engine/types.ts';
-import { useStore, type ModelChoice } from '../state/store.ts';
+import type { BackendRequest, DtypeRequest } from '../engine/types.ts';
+import { choiceIdentity, useStore, type ModelChoice } from '../state/store.ts';
 import type { EngineClient } from '../worker/client.ts';
 import { EngineFailure } from '../worker/client.ts';
 import type { ModelInfo, WireError } from '../worker/protocol.ts';
@@ -52,7 +52,8 @@ export class Controller {
       pair: url.pair ?? saved?.pair ?? '',
       pairEnabled: url.pair !== undefined ? url.pair.length > 0 : (saved?.pairEnabled ?? false),
       backendRequest: url.backend ?? 'auto',
-      dtype: url.dtype ?? 'fp32',
+      dtype: url.dtype ?? 'auto',
+      ...(url.file ? { modelFile: url.file } : {}),
       ...(url.layer !== undefined ? { layer: url.layer } : {}),
       ...(url.view ? { view: url.view } : {}),
       ...(url.head !== undefined ? { head: url.head } : {}),
@@ -112,19 +113,30 @@ export class Controller {
     }
   }
 
-  /** Loads a model; resolves false (with the error in the store) when it fails. */
+  /**
+   * Loads a model; resolves false (with the error in the store) when it fails. A new dtype drops a file chosen
+   * by path; a new model keeps the dtype but not the file (another folder has other files).
+   */
   async load(
     choice: ModelChoice,
-    options: { dtype?: Dtype; backend?: BackendRequest; keepBanner?: boolean } = {},
+    options: {
+      dtype?: DtypeRequest;
+      modelFile?: string;
+      backend?: BackendRequest;
+      keepBanner?: boolean;
+    } = {},
   ): Promise<boolean> {
     const generation = ++this.loadGeneration;
-    const dtype = options.dtype ?? useStore.getState().dtype;
-    const backendRequest = options.backend ?? useStore.getState().backendRequest;
-    // q8 files use DynamicQuantizeLinear/MatMulInteger, which have no WebGPU kernels.
-    const steered = dtype === 'q8' && backendRequest === 'auto';
+    const state = useStore.getState();
+    const dtype = options.dtype ?? state.dtype;
+    // The first load keeps a file from the URL; a new folder or a new dtype drops it.
+    const otherModel = state.choice !== undefined && choiceIdentity(state.choice) !== choiceIdentity(choice);
+    const modelFile = options.modelFile ?? (options.dtype || otherModel ? undefined : state.modelFile);
+    const backendRequest = options.backend ?? state.backendRequest;
     useStore.setState({
       choice,
       dtype,
+      modelFile,
       backendRequest,
       lifecycle: 'loading',
       progress: {},
@@ -140,8 +152,9 @@ export class Controller {
     try {
       const info = await this.client.load({
         model: choice.location,
-        backend: steered ? 'wasm' : backendRequest,
+        backend: backendRequest,
         dtype,
+        modelFile,
         onProgress: (file, loaded, total) => {
           if (generation === this.loadGeneration)
             useStore.setState((s) => ({ progress: { ...s.progress, [file]: { loaded, total } } }));
@@ -149,15 +162,10 @@ export class Controller {
         onWarming: () => generation === this.loadGeneration && useStore.setState({ lifecycle: 'warming' }),
       });
       if (generation !== this.loadGeneration) return false;
-      if (steered)
-        info.backend = {
-          ...info.backend,
-          requested: 'auto',
-          fallbackReason: 'q8 weights have no WebGPU kernels, so they run on WASM',
-        };
       const { layer, head } = useStore.getState();
       useStore.setState({
         info,
+        ...(info.files && { folderFiles: { model: choiceIdentity(choice), files: info.files } }),
         backend: info.backend,
         lifecycle: 'ready',
         layer: Math.min(layer, info.layers) || info.layers,
@@ -259,6 +267,7 @@ export class Controller {
     const s = useStore.getState();
     const query = writeUrlState({
       model: s.choice?.param,
+      file: s.modelFile,
       backend: s.backendRequest,
       dtype: s.dtype,
       text: s.text,

@@ -6,6 +6,7 @@ const entry = (name: string): ManifestEntry => ({
   name,
   path: `/models/${name}/`,
   dtypes: ['fp32'],
+  files: [{ path: 'onnx/model.onnx', size: 45_300_000, dtype: 'fp32' }],
   layers: 12,
   hiddenSize: 768,
   randomWeights: false,

@@ -3,6 +3,8 @@
  * hub id), or — when nobody chose — the site's albert-base-v2, else the hub's, else the bundled random test
  * model, with a banner that says which and why.
  */
+import type { Dtype } from '../engine/dtypes.ts';
+import type { OnnxFileInfo } from '../engine/modelFiles.ts';
 import { isHubId } from '../engine/modelSource.ts';
 import type { ModelChoice } from '../state/store.ts';
 
@@ -17,7 +19,9 @@ export const HUB_ENDPOINT: string =
 export interface ManifestEntry {
   name: string;
   path: string;
-  dtypes: ('fp32' | 'fp16' | 'q8')[];
+  dtypes: Dtype[];
+  /** Every ONNX file of the folder (dtype files first), with sizes. */
+  files: OnnxFileInfo[];
   layers: number;
   hiddenSize: number;
   randomWeights: boolean;

@@ -49,15 +49,29 @@ describe('URL state', () => {
     } as const;
     expect(readUrlState(writeUrlState(state))).toEqual(state);
     expect(readUrlState(writeUrlState({ head: 0 }))).toEqual({ head: 0 });
+    // Every dtype by name, and a file chosen by path (which a dtype does not override in the link).
+    for (const dtype of ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const)
+      expect(readUrlState(writeUrlState({ dtype }))).toEqual({ dtype });
+    expect(readUrlState(writeUrlState({ file: 'onnx/model_O2.onnx', dtype: 'q8' }))).toEqual({
+      file: 'onnx/model_O2.onnx',
+    });
+    expect(readUrlState('?pooling=auto')).toEqual({ pooling: 'auto' });
   });
 
   it('leaves defaults out and ignores values it does not know', () => {
     expect(
-      writeUrlState({ backend: 'auto', dtype: 'fp32', view: 'embeddings', head: 'mean', pca: '2d' }),
+      writeUrlState({
+        backend: 'auto',
+        dtype: 'auto',
+        view: 'embeddings',
+        head: 'mean',
+        pca: '2d',
+        pooling: 'auto',
+      }),
     ).toBe('');
     expect(
       readUrlState(
-        '?backend=cuda&dtype=int4&layer=-2&layer2=3&view=x&head=-1&pca=4d&pad=-3&mode=x&pooling=sum',
+        '?backend=cuda&dtype=int4&layer=-2&layer2=3&view=x&head=-1&pca=4d&pad=-3&mode=x&pooling=sum&file=../x.onnx',
       ),
     ).toEqual({});
   });

@@ -1,10 +1,11 @@
 /**
  * What survives a reload and what a link carries: the text lives in local storage and in the URL
- * (`?model=…&backend=…&dtype=…&text=…&pair=…&layer=…&view=…&head=…&pca=…&compare=…&pad=…`), so a copied link
- * reopens the same picture.
+ * (`?model=…&file=…&backend=…&dtype=…&text=…&pair=…&layer=…&view=…&head=…&pca=…&compare=…&pad=…`), so a
+ * copied link reopens the same picture.
  */
-import type { BackendRequest, Dtype } from '../engine/types.ts';
-import type { Pooling } from '../engine/pooling.ts';
+import { isDtypeRequest, type DtypeRequest } from '../engine/dtypes.ts';
+import type { PoolingRequest } from '../engine/sentenceModel.ts';
+import type { BackendRequest } from '../engine/types.ts';
 import { POOLINGS } from '../engine/similarity.ts';
 import {
   MODES,
@@ -18,8 +19,10 @@ import {
 
 export interface UrlState {
   model?: string;
+  /** An ONNX file of the folder chosen by path (one that is not a dtype's file, e.g. `onnx/model_O2.onnx`). */
+  file?: string;
   backend?: BackendRequest;
-  dtype?: Dtype;
+  dtype?: DtypeRequest;
   text?: string;
   pair?: string;
   layer?: number;
@@ -34,11 +37,10 @@ export interface UrlState {
   /** The two texts of compare mode. */
   a?: string;
   b?: string;
-  pooling?: Pooling;
+  pooling?: PoolingRequest;
 }
 
 const BACKENDS: BackendRequest[] = ['auto', 'webgpu', 'wasm'];
-const DTYPES: Dtype[] = ['fp32', 'fp16', 'q8'];
 
 export function readUrlState(search: string): UrlState {
   const p = new URLSearchParams(search);
@@ -47,8 +49,10 @@ export function readUrlState(search: string): UrlState {
   if (model) state.model = model;
   const backend = p.get('backend') as BackendRequest | null;
   if (backend && BACKENDS.includes(backend)) state.backend = backend;
-  const dtype = p.get('dtype') as Dtype | null;
-  if (dtype && DTYPES.includes(dtype)) state.dtype = dtype;
+  const dtype = p.get('dtype');
+  if (dtype && isDtypeRequest(dtype)) state.dtype = dtype;
+  const file = p.get('file');
+  if (file && /^[\w./-]+\.onnx$/.test(file) && !file.includes('..')) state.file = file;
   if (p.has('text')) state.text = p.get('text')!;
   if (p.has('pair')) state.pair = p.get('pair')!;
   const layer = Number(p.get('layer'));
@@ -67,8 +71,8 @@ export function readUrlState(search: string): UrlState {
   if (mode && MODES.includes(mode)) state.mode = mode;
   if (p.has('a')) state.a = p.get('a')!;
   if (p.has('b')) state.b = p.get('b')!;
-  const pooling = p.get('pooling') as Pooling | null;
-  if (pooling && POOLINGS.includes(pooling)) state.pooling = pooling;
+  const pooling = p.get('pooling') as PoolingRequest | null;
+  if (pooling && (pooling === 'auto' || POOLINGS.includes(pooling))) state.pooling = pooling;
   return state;
 }
 
@@ -77,7 +81,8 @@ export function writeUrlState(state: UrlState): string {
   const p = new URLSearchParams();
   if (state.model) p.set('model', state.model);
   if (state.backend && state.backend !== 'auto') p.set('backend', state.backend);
-  if (state.dtype && state.dtype !== 'fp32') p.set('dtype', state.dtype);
+  if (state.file) p.set('file', state.file);
+  else if (state.dtype && state.dtype !== 'auto') p.set('dtype', state.dtype);
   if (state.text) p.set('text', state.text);
   if (state.pair) p.set('pair', state.pair);
   if (state.layer !== undefined) p.set('layer', String(state.layer));
@@ -89,7 +94,7 @@ export function writeUrlState(state: UrlState): string {
   if (state.mode && state.mode !== 'inspect') p.set('mode', state.mode);
   if (state.a !== undefined) p.set('a', state.a);
   if (state.b !== undefined) p.set('b', state.b);
-  if (state.pooling && state.pooling !== 'mean') p.set('pooling', state.pooling);
+  if (state.pooling && state.pooling !== 'auto') p.set('pooling', state.pooling);
   const query = p.toString();
   return query ? `?${query}` : '';
 }

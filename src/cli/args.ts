@@ -1,7 +1,8 @@
 /** Command-line options of `albert-embed`, parsed strictly: an unknown option or a bad value is an error. */
 import { parseArgs } from 'node:util';
-import type { Pooling } from '../engine/pooling.ts';
-import type { BackendRequest, Dtype } from '../engine/types.ts';
+import { DTYPE_REQUESTS, type DtypeRequest } from '../engine/dtypes.ts';
+import type { PoolingRequest } from '../engine/sentenceModel.ts';
+import type { BackendRequest } from '../engine/types.ts';
 
 export const USAGE = `Usage: albert-embed [options]   (npm run -s embed -- [options])
 
@@ -25,7 +26,10 @@ two texts are; with --file, one sentence vector per line of a file.
                             A line longer than the model's maximum is truncated, with a warning. Progress
                             goes to stderr. Not with --text, --pair, --compare, --layers or --attentions
   --pooling mean|cls|max    sentence vector for --compare and --file: the mean of every token ([CLS] and
-                            [SEP] included; the default), [CLS]'s vector, or each dimension's maximum
+                            [SEP] included), [CLS]'s vector, or each dimension's maximum. Default: the
+                            model's own pooling (and normalization, and max_seq_length) when its folder
+                            has sentence-transformers files (modules.json, 1_Pooling/config.json) or its
+                            card states one; else mean
   --layer N                 hidden state that --compare and --file pool: 0..L (0 = embedding projection),
                             or negative from the end (default -1, the last layer)
   --batch-size <n>          lines per model run with --file (default 16); padding never changes a vector
@@ -37,7 +41,10 @@ two texts are; with --file, one sentence vector per line of a file.
   --out <path>              write the output there instead of stdout
   --backend wasm|webgpu|node  onnxruntime-web WASM (default), WebGPU (browsers only; falls back), or
                             onnxruntime-node
-  --dtype fp32|fp16|q8      which ONNX file of the folder (default fp32)
+  --dtype auto|fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4
+                            which ONNX file of the folder (transformers.js names: model.onnx,
+                            model_fp16.onnx, model_quantized.onnx, model_int8.onnx, …). auto (default):
+                            fp32, the model's exact numbers (fp16 on a WebGPU adapter with shader-f16)
   --model-file <path>       an explicit ONNX file inside the folder (overrides --dtype)
   --threads <n>             WASM/CPU threads (default: cores, up to 4)
   -h, --help                this help`;
@@ -55,12 +62,12 @@ export interface CliOptions {
   layers: LayerSelection;
   /** The hidden state --compare and --file pool, as typed (negative counts from the end). */
   layer: number;
-  pooling: Pooling;
+  pooling: PoolingRequest;
   attentions: boolean;
   format: 'json' | 'npy' | 'tsv';
   out?: string;
   backend: BackendRequest;
-  dtype: Dtype;
+  dtype: DtypeRequest;
   modelFile?: string;
   threads?: number;
   help: boolean;
@@ -114,7 +121,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         format: { type: 'string', default: 'json' },
         out: { type: 'string' },
         backend: { type: 'string', default: 'wasm' },
-        dtype: { type: 'string', default: 'fp32' },
+        dtype: { type: 'string', default: 'auto' },
         'model-file': { type: 'string' },
         threads: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -136,7 +143,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     throw new UsageError(`--layer must be a layer index, or negative from the end (got "${layerText}")`);
   const threads = v.threads === undefined ? undefined : positiveInteger('threads', v.threads);
   const format = oneOf('format', v.format!, ['json', 'npy', 'tsv'] as const);
-  const pooling = oneOf('pooling', v.pooling ?? 'mean', ['mean', 'cls', 'max'] as const);
+  const pooling =
+    v.pooling === undefined ? 'auto' : oneOf('pooling', v.pooling, ['mean', 'cls', 'max'] as const);
   const mode = modeOf(v, format);
   if (format !== 'json' && !v.out)
     throw new UsageError(`--format ${format} needs --out (${format === 'npy' ? 'a file' : 'a folder'})`);
@@ -154,7 +162,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     format,
     out: v.out,
     backend: oneOf('backend', v.backend!, ['wasm', 'webgpu', 'node'] as const),
-    dtype: oneOf('dtype', v.dtype!, ['fp32', 'fp16', 'q8'] as const),
+    dtype: oneOf('dtype', v.dtype!, DTYPE_REQUESTS),
     modelFile: v['model-file'],
     threads,
     help: v.help!,

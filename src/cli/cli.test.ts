@@ -9,7 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
 import { fsSource } from '../engine/node/fsSource.ts';
 import { nodeRuntime } from '../engine/node/runtime.ts';
-import { TINY_MODEL, tinyModelCopy } from '../engine/testing/fixtures.ts';
+import { DTYPE_FACTS, DTYPES } from '../engine/dtypes.ts';
+import { FIDELITY } from '../engine/fidelity.ts';
+import { PARAPHRASE_MODEL, TINY_MODEL, tinyModelCopy } from '../engine/testing/fixtures.ts';
 import { parseNpy } from '../engine/testing/npyParser.ts';
 import { cli, expectOneLineError, tiny } from './testing/runCli.ts';
 
@@ -45,6 +47,8 @@ describe('albert-embed', () => {
     expect(Object.keys(out)).toEqual([
       'model',
       'modelFile',
+      'dtype',
+      'precision',
       'backend',
       'tokens',
       'ids',
@@ -62,6 +66,9 @@ describe('albert-embed', () => {
     expect(out.tokenTypeIds).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
     expect(out.offsets).toEqual([null, [0, 5], [5, 11], null, [0, 3], [3, 7], [7, 11], null]);
     expect(out.backend).toEqual({ name: 'wasm', requested: 'wasm', threads: 1 });
+    // auto on WASM: fp32, the model's own numbers, and nothing to warn about.
+    expect(out.dtype).toBe('fp32');
+    expect(out.precision).toEqual({ kind: 'fp32', summary: 'float32 weights and activations' });
     expect(out.layers).toEqual([0, 1, 2, 3]);
     expect(out.attentionLayers).toEqual([1, 2, 3]);
     // [layer][token][hidden] and [layer][head][query][key]
@@ -193,6 +200,59 @@ describe('albert-embed --format npy and tsv', () => {
   });
 });
 
+describe('albert-embed on every dtype and export shape', () => {
+  it('runs each of the eight dtypes by name, and the JSON says where the numbers come from', async () => {
+    const runs = await Promise.all(
+      DTYPES.map((dtype) => cli([...tiny, '--text', 'hello world', '--dtype', dtype])),
+    );
+    runs.forEach((r, i) => {
+      const dtype = DTYPES[i]!;
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect([out.modelFile, out.dtype, out.precision.kind]).toEqual([DTYPE_FACTS[dtype].file, dtype, dtype]);
+      if (dtype === 'fp32') expect(out.precision).not.toHaveProperty('typicalDistanceFromFp32');
+      else
+        expect(out.precision).toMatchObject({
+          typicalDistanceFromFp32: FIDELITY[dtype],
+          measuredOn: expect.stringContaining('albert-tiny-random'),
+        });
+    });
+  });
+
+  it('runs every file of a sentence-transformers folder, fused ones included, on WASM and onnxruntime-node', async () => {
+    const files = [
+      'onnx/model.onnx',
+      'onnx/model_O1.onnx',
+      'onnx/model_O2.onnx',
+      'onnx/model_O4.onnx',
+      'onnx/model_qint8_avx512.onnx',
+      'onnx/model_quint8_avx2.onnx',
+    ];
+    const st = ['--model', PARAPHRASE_MODEL, '--threads', '1', '--text', 'hello world'];
+    const runs = await Promise.all(
+      files.flatMap((file) =>
+        ['wasm', 'node'].map((backend) => cli([...st, '--model-file', file, '--backend', backend])),
+      ),
+    );
+    const plain = JSON.parse(runs[0]!.stdout).hiddenStates[0].flat() as number[];
+    runs.forEach((r, i) => {
+      const file = files[Math.floor(i / 2)]!;
+      expect(r.code, `${file}: ${r.stderr}`).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.modelFile).toBe(file);
+      // Float files agree with the plain export; half and integer ones within their precision.
+      const tolerance = /O4/.test(file) ? 2e-2 : /int8/.test(file) ? 0.5 : 1e-4;
+      expect(maxDiff(plain, Float32Array.from(out.hiddenStates[0].flat())), file).toBeLessThan(tolerance);
+    });
+    const fused = await cli([...st, '--model-file', 'onnx/model_O2.onnx', '--attentions']);
+    expectOneLineError(
+      fused,
+      1,
+      /error: --attentions: this file fuses attention \(onnxruntime's Attention op\), so its attention maps never exist as numbers; load `onnx\/model\.onnx` to see the maps$/m,
+    );
+  });
+});
+
 describe('albert-embed errors: one line on stderr, nothing on stdout, non-zero exit', () => {
   it.concurrent('an unknown option', async () => {
     expectOneLineError(
@@ -206,7 +266,7 @@ describe('albert-embed errors: one line on stderr, nothing on stdout, non-zero e
     expectOneLineError(
       await cli([...tiny, '--text', 'x', '--dtype', 'int4']),
       2,
-      /--dtype must be one of fp32, fp16, q8 \(got "int4"\)/,
+      /--dtype must be one of auto, fp32, fp16, q8, int8, uint8, q4, q4f16, bnb4 \(got "int4"\)/,
     );
     expectOneLineError(
       await cli([...tiny, '--text', 'x', '--layers', '9']),

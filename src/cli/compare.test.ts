@@ -1,10 +1,11 @@
 /** `albert-embed --compare` end to end: its cosines must be those of two separate engine runs, pooled. */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeHub, type FakeHub } from '../../scripts/lib/fakeHub.ts';
 import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
 import { fsSource } from '../engine/node/fsSource.ts';
 import { nodeRuntime } from '../engine/node/runtime.ts';
 import { pool, type Pooling } from '../engine/pooling.ts';
-import { TINY_MODEL } from '../engine/testing/fixtures.ts';
+import { PARAPHRASE_MODEL, TINY_MODEL } from '../engine/testing/fixtures.ts';
 import { cli, expectOneLineError, tiny } from './testing/runCli.ts';
 
 const TEXT = 'hello world';
@@ -55,7 +56,8 @@ describe('albert-embed --compare', () => {
     expect(out.layers).toEqual([3]);
     const { similarity } = out;
     expect(Object.keys(similarity)).toEqual(['cosine', 'pooling', 'layer', 'perLayer']);
-    expect(similarity.pooling).toBe('mean');
+    // This model has no sentence pooling of its own: the default, and the JSON says so.
+    expect(similarity.pooling).toEqual({ mode: 'mean', normalize: false, source: 'default' });
     expect(similarity.layer).toBe(3);
     expect(similarity.perLayer).toHaveLength(4);
     similarity.perLayer.forEach((c: number, layer: number) =>
@@ -79,7 +81,7 @@ describe('albert-embed --compare', () => {
     expect(first.cosine).toBe(first.perLayer[0]);
     expect(last.cosine).toBe(last.perLayer[3]);
     expect(fromEnd.cosine).toBe(first.cosine);
-    expect(cls.pooling).toBe('cls');
+    expect(cls.pooling).toEqual({ mode: 'cls', normalize: false, source: 'option' });
     expect(Math.abs(cls.cosine - expectedCosine(2, 'cls'))).toBeLessThan(1e-6);
     cls.perLayer.forEach((c: number, layer: number) =>
       expect(Math.abs(c - expectedCosine(layer, 'cls'))).toBeLessThan(1e-6),
@@ -114,5 +116,68 @@ describe('albert-embed --compare', () => {
     expectOneLineError(layer!, 2, /--layer must be a layer index/);
     expectOneLineError(range!, 2, /--layer 4 is out of range: this model has hidden states 0\.\.3/);
     expectOneLineError(alone!, 2, /--pooling applies to --compare and --file/);
+  });
+});
+
+describe('the model’s own sentence pooling', () => {
+  let hub: FakeHub;
+  beforeAll(async () => {
+    hub = await startFakeHub({ 'Xenova/paraphrase-albert-small-v2': TINY_MODEL });
+  });
+  afterAll(() => hub.close());
+  const st = ['--model', PARAPHRASE_MODEL, '--threads', '1'];
+
+  it('a sentence-transformers folder pools as its files say, and the JSON says so', async () => {
+    const [own, chosen] = await Promise.all([
+      cli([...st, '--text', TEXT, '--compare', OTHER]),
+      cli([...st, '--text', TEXT, '--compare', OTHER, '--pooling', 'cls']),
+    ]);
+    expect(own.code).toBe(0);
+    expect(JSON.parse(own.stdout).similarity.pooling).toEqual({
+      mode: 'mean',
+      normalize: true,
+      maxLength: 100,
+      source: 'model',
+      from: 'modules.json, 1_Pooling/config.json, sentence_bert_config.json',
+    });
+    expect(JSON.parse(chosen.stdout).similarity.pooling).toEqual({
+      mode: 'cls',
+      normalize: false,
+      source: 'option',
+      maxLength: 100,
+    });
+  });
+
+  it('texts longer than its max_seq_length are cut to it for the comparison, with a note', async () => {
+    const long = Array.from({ length: 150 }, () => 'cat').join(' ');
+    const r = await cli([...st, '--text', long, '--compare', OTHER]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      "albert-embed: compared texts truncated to 100 tokens (the model's max_seq_length)\n",
+    );
+    // The printed run is the whole text; only the sentence vector is cut.
+    expect(JSON.parse(r.stdout).tokens).toHaveLength(152);
+  });
+
+  it('--file writes unit vectors for a model with a Normalize module', async () => {
+    const r = await cli([...st, '--file', '-'], { input: 'hello world\nthe cat sat\n' });
+    expect(r.code).toBe(0);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { vector: number[] });
+    for (const row of rows) expect(Math.hypot(...row.vector)).toBeCloseTo(1, 5);
+    expect(r.stderr).toContain('pooling: mean, normalized, from modules.json, 1_Pooling/config.json');
+  });
+
+  it('a known hub repo without sentence-transformers files pools as its model card says', async () => {
+    const r = await cli(
+      ['--model', 'Xenova/paraphrase-albert-small-v2', '--text', TEXT, '--compare', OTHER],
+      {
+        env: { HF_ENDPOINT: hub.url },
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).similarity.pooling).toMatchObject({ mode: 'mean', source: 'model card' });
   });
 });

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { AlbertEngine } from '../engine/albert.ts';
-import { poolBatch, type Pooling } from '../engine/pooling.ts';
+import { sentenceVectors, type SentencePooling } from '../engine/sentenceModel.ts';
 
 /** A non-empty line and its 1-based number in the file (blank lines count, though they are skipped). */
 export interface Line {
@@ -117,13 +117,16 @@ export async function embedLines(
   return done;
 }
 
-/** Pooled vectors of one hidden state from the engine's padded batches (padding rows are left out). */
-export function engineEmbedder(engine: AlbertEngine, layer: number, pooling: Pooling): Embedder {
+/**
+ * Sentence vectors of one hidden state from the engine's padded batches (padding rows are left out), each
+ * text truncated to the model's trained maximum when it states one.
+ */
+export function engineEmbedder(engine: AlbertEngine, layer: number, pooling: SentencePooling): Embedder {
   return async (texts) => {
-    const run = await engine.runBatch(texts, [layer]);
+    const run = await engine.runBatch(texts, [layer], pooling.maxLength);
     const tokens = run.encodings.map((e) => e.ids.length);
     return {
-      vectors: poolBatch(run.hiddenStates[0]!, tokens, pooling),
+      vectors: sentenceVectors(run.hiddenStates[0]!, tokens, pooling),
       tokens,
       dropped: run.encodings.map((e) => e.droppedTokens),
     };

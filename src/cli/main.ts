@@ -5,8 +5,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AlbertEngine } from '../engine/albert.ts';
+import { catalogueEntry } from '../engine/catalogue.ts';
 import { EngineError } from '../engine/errors.ts';
-import { hubBaseUrl, urlSource, type ModelSource } from '../engine/modelSource.ts';
+import { hubBaseUrl, hubSource, isHubId, type ModelSource } from '../engine/modelSource.ts';
+import { resolvePooling } from '../engine/sentenceModel.ts';
 import { fsSource } from '../engine/node/fsSource.ts';
 import { nodeRuntime, resolveModelSource } from '../engine/node/runtime.ts';
 import { parseCliArgs, resolveLayer, selectedLayers, USAGE, UsageError, type CliOptions } from './args.ts';
@@ -42,7 +44,7 @@ async function defaultModel(): Promise<ModelSource> {
   );
   if (reachable) {
     log(`using ${DEFAULT_HUB_MODEL} from ${hub}`);
-    return urlSource(hub);
+    return hubSource(DEFAULT_HUB_MODEL, process.env.HF_ENDPOINT);
   }
   log(
     'warning: no public/models/albert-base-v2 and the hub is unreachable; using the bundled albert-tiny-random, ' +
@@ -52,15 +54,20 @@ async function defaultModel(): Promise<ModelSource> {
 }
 
 async function loadEngine(options: CliOptions, source: ModelSource): Promise<AlbertEngine> {
+  const repo = options.model && isHubId(options.model) ? options.model : undefined;
   const engine = await AlbertEngine.load({
     source,
     ...(await nodeRuntime(options.backend, options.threads)),
     backend: options.backend,
     dtype: options.dtype,
     modelFile: options.modelFile,
+    // A known repo whose card states its sentence pooling (its folder has no sentence-transformers files).
+    sentence: repo ? catalogueEntry(repo)?.sentence : undefined,
   });
   if (engine.backend.fallbackReason)
     log(`running on ${engine.backend.name}: ${engine.backend.fallbackReason}`);
+  if (options.attentions && engine.loaded.attentionUnavailable)
+    throw new EngineError('unsupported-graph', `--attentions: ${engine.loaded.attentionUnavailable}`);
   return engine;
 }
 
@@ -77,10 +84,17 @@ async function runText(options: CliOptions, compare: string | undefined): Promis
     log(`input truncated to ${engine.tokenizer.maxLength} tokens: ${run.droppedTokens} dropped`);
   let similar: Similarity | undefined;
   if (compare !== undefined) {
-    const other = await engine.run(compare, undefined, { attentions: false });
-    if (other.truncated)
-      log(`compare text truncated to ${engine.tokenizer.maxLength} tokens: ${other.droppedTokens} dropped`);
-    similar = similarity(run.hiddenStates, other.hiddenStates, options.pooling, compareLayer);
+    const pooling = resolvePooling(options.pooling, engine.loaded.sentence);
+    const max = pooling.maxLength ?? engine.tokenizer.maxLength;
+    // Sentence vectors see at most the model's trained maximum (sentence-transformers' max_seq_length).
+    const own =
+      run.ids.length > max ? await engine.run(text, undefined, { attentions: false, maxLength: max }) : run;
+    const other = await engine.run(compare, undefined, { attentions: false, maxLength: max });
+    if (own.truncated || other.truncated)
+      log(
+        `compared texts truncated to ${max} tokens${pooling.maxLength ? " (the model's max_seq_length)" : ''}`,
+      );
+    similar = similarity(own.hiddenStates, other.hiddenStates, pooling, compareLayer);
   }
 
   const selection: Selection = {
@@ -102,6 +116,9 @@ async function runFile(options: CliOptions, path: string, batchSize: number): Pr
   const source = options.model ? await resolveModelSource(options.model) : await defaultModel();
   const engine = await loadEngine(options, source);
   const layer = resolveLayer(options.layer, engine.config.num_hidden_layers);
+  const pooling = resolvePooling(options.pooling, engine.loaded.sentence);
+  if (pooling.source === 'model' || pooling.source === 'model card')
+    log(`pooling: ${pooling.mode}${pooling.normalize ? ', normalized' : ''}, from ${pooling.from}`);
   const progress = new Progress({
     total: regularFile ? await countLines(path) : undefined,
     write: (text) => process.stderr.write(text),
@@ -109,17 +126,12 @@ async function runFile(options: CliOptions, path: string, batchSize: number): Pr
   });
   const sink =
     options.format === 'npy' ? npySink(options.out!, engine.config.hidden_size) : jsonLinesSink(options.out);
-  const done = await embedLines(
-    readLines(openInput(path)),
-    engineEmbedder(engine, layer, options.pooling),
-    sink,
-    {
-      batchSize,
-      maxLength: engine.tokenizer.maxLength,
-      onProgress: (n) => progress.update(n),
-      warn: (message) => progress.message(message),
-    },
-  );
+  const done = await embedLines(readLines(openInput(path)), engineEmbedder(engine, layer, pooling), sink, {
+    batchSize,
+    maxLength: pooling.maxLength ?? engine.tokenizer.maxLength,
+    onProgress: (n) => progress.update(n),
+    warn: (message) => progress.message(message),
+  });
   progress.finish(done);
   await engine.dispose();
   if (options.out) log(`wrote ${options.out}`);

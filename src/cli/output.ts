@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { AlbertEngine, AlbertRun } from '../engine/albert.ts';
 import { encodeNpy, stack } from '../engine/export/npy.ts';
+import { precisionReport } from '../engine/fidelity.ts';
 import { projectorMetadataTsv, projectorVectorsTsv } from '../engine/export/projectorTsv.ts';
 import { JsonStreamWriter } from './jsonWriter.ts';
 import type { Similarity } from './similarity.ts';
@@ -38,6 +39,9 @@ export async function writeJson(
   await json.begin();
   await json.field('model', model);
   await json.field('modelFile', engine.modelFile);
+  await json.field('dtype', engine.loaded.dtype ?? null);
+  // Where the numbers come from: float32, or a quantized/fp16 file with its typical distance from fp32.
+  await json.field('precision', precisionReport(engine.prepared.precision));
   await json.field('backend', engine.backend);
   for (const key of ENCODING_FIELDS) await json.field(key, run[key]);
   // Before the (long) arrays, where a reader sees it first.

@@ -3,12 +3,14 @@
  * pre-softmax scores out — one session.run over a graph whose internals were exposed by surgery. Used by the
  * worker in browsers and by the CLI, tests and benchmarks in Node.
  */
-import type { HostEnvironment } from './backend.ts';
+import { placeFile, planBackend, type HostEnvironment } from './backend.ts';
 import type { AlbertConfig } from './config.ts';
+import type { Dtype } from './dtypes.ts';
 import { EngineError, messageOf } from './errors.ts';
-import { loadModelFiles, type LoadFilesOptions } from './modelFiles.ts';
+import { loadModelFiles, type LoadFilesOptions, type OnnxFileInfo } from './modelFiles.ts';
 import type { ModelSource } from './modelSource.ts';
 import { prepareAlbertGraph, type PreparedModel } from './onnx/surgery.ts';
+import type { SentencePooling } from './sentenceModel.ts';
 import { openSession, type OrtModule, type Session } from './session.ts';
 import { AlbertTokenizer, type Encoding } from './tokenizer.ts';
 import type { BackendInfo, BackendRequest, FloatTensor, Timings } from './types.ts';
@@ -18,6 +20,27 @@ export interface EngineOptions extends LoadFilesOptions {
   ort: OrtModule;
   host: HostEnvironment;
   backend?: BackendRequest;
+  /**
+   * How sentence vectors are made when the folder does not say (no sentence-transformers files): what a known
+   * model's card states (see catalogue.ts).
+   */
+  sentence?: SentencePooling;
+}
+
+/** What was loaded: which file and why, what the folder offers, and what the file can show. */
+export interface LoadedModel {
+  /** Path of the ONNX file inside the folder. */
+  file: string;
+  /** Its dtype, when it is one of the eight conventional files. */
+  dtype?: Dtype;
+  /** Why this file (the request, or what `auto` weighed). */
+  fileReason: string;
+  /** The folder's ONNX files with sizes, when the source could list them. */
+  files?: OnnxFileInfo[];
+  /** The model's own sentence pooling (its sentence-transformers files, or a known model's card). */
+  sentence?: SentencePooling;
+  /** Why there are no attention maps, when the file fuses attention. */
+  attentionUnavailable?: string;
 }
 
 /**
@@ -33,6 +56,8 @@ export interface RunOutputs {
   logits?: boolean;
   /** Pad the input to this many tokens (as a batch would), with attention mask 0 on the pads. */
   padTo?: number;
+  /** Truncate to this many tokens (specials included) instead of the model's maximum. */
+  maxLength?: number;
 }
 
 /** A batch of texts run together: each text's encoding, and the asked-for hidden states [batch, n, hidden]. */
@@ -62,10 +87,38 @@ export interface AlbertRun extends Encoding {
 /** Surgery is done once per model file and reused (e.g. when the backend changes). */
 const preparedCache = new Map<string, PreparedModel>();
 
-function prepareOnce(key: string, bytes: Uint8Array, layers: number, file: string): PreparedModel {
+/** The folder's plain export, to name in messages about files that hide what the views need. */
+function plainFile(files: OnnxFileInfo[] | undefined): string {
+  const plain = files?.find((f) => f.dtype === 'fp32') ?? files?.find((f) => f.dtype === 'fp16');
+  return `\`${plain?.path ?? 'onnx/model.onnx'}\``;
+}
+
+function prepareOnce(
+  key: string,
+  bytes: Uint8Array,
+  layers: number,
+  file: string,
+  files: OnnxFileInfo[] | undefined,
+): PreparedModel {
   const hit = preparedCache.get(key);
   if (hit) return hit;
-  const prepared = prepareAlbertGraph(bytes, layers, file);
+  let prepared: PreparedModel;
+  try {
+    prepared = prepareAlbertGraph(bytes, layers, file);
+  } catch (error) {
+    // A graph whose layers cannot be found: say which file of the folder can be read.
+    if (
+      error instanceof EngineError &&
+      error.code === 'unsupported-graph' &&
+      file !== plainFile(files).slice(1, -1)
+    )
+      throw new EngineError(
+        'unsupported-graph',
+        `${error.message}; load ${plainFile(files)} (the plain export) instead`,
+        file,
+      );
+    throw error;
+  }
   preparedCache.clear(); // keep one model's bytes alive, not every model ever opened
   preparedCache.set(key, prepared);
   return prepared;
@@ -93,6 +146,7 @@ export class AlbertEngine {
     readonly prepared: PreparedModel,
     readonly backend: BackendInfo,
     readonly modelFile: string,
+    readonly loaded: LoadedModel,
     readonly loadTimings: Timings,
     private readonly session: Session,
     private readonly ort: OrtModule,
@@ -101,7 +155,10 @@ export class AlbertEngine {
 
   static async load(options: EngineOptions): Promise<AlbertEngine> {
     const t0 = performance.now();
-    const files = await loadModelFiles(options.source, options);
+    const request = options.backend ?? 'auto';
+    // Where it can run decides what `auto` picks (fp16 only on an adapter with shader-f16).
+    const plan = await planBackend(request, options.host);
+    const files = await loadModelFiles(options.source, options, plan);
     const t1 = performance.now();
     const tokenizer = new AlbertTokenizer(
       files.tokenizerJson,
@@ -109,17 +166,36 @@ export class AlbertEngine {
       files.config.max_position_embeddings,
     );
     const key = `${options.source.id}|${files.onnxFile}|${files.onnxBytes.byteLength}`;
-    const prepared = prepareOnce(key, files.onnxBytes, files.config.num_hidden_layers, files.onnxFile);
+    const prepared = prepareOnce(
+      key,
+      files.onnxBytes,
+      files.config.num_hidden_layers,
+      files.onnxFile,
+      files.files,
+    );
     const t2 = performance.now();
     const { session, backend } = await openSession(
       options.ort,
       prepared.bytes,
-      options.backend ?? 'auto',
+      placeFile(plan, prepared.precision.kind, prepared.precision.webgpuCaveat),
+      request,
       options.host,
       files.onnxFile,
     );
     const t3 = performance.now();
     const timings = { filesMs: t1 - t0, surgeryMs: t2 - t1, sessionMs: t3 - t2 };
+    const sentence = files.sentence ?? options.sentence;
+    const fused = prepared.outputs.fusedAttention;
+    const loaded: LoadedModel = {
+      file: files.onnxFile,
+      ...(files.dtype && { dtype: files.dtype }),
+      fileReason: files.fileReason,
+      ...(files.files && { files: files.files }),
+      ...(sentence && { sentence }),
+      ...(fused && {
+        attentionUnavailable: `this file fuses attention (onnxruntime's ${fused} op), so its attention maps never exist as numbers; load ${plainFile(files.files)} to see the maps`,
+      }),
+    };
     return new AlbertEngine(
       options.source.id,
       files.config,
@@ -127,11 +203,17 @@ export class AlbertEngine {
       prepared,
       backend,
       files.onnxFile,
+      loaded,
       timings,
       session,
       options.ort,
       session.inputNames.includes('token_type_ids'),
     );
+  }
+
+  /** The longest input a sentence vector sees: the model's trained maximum when it states one. */
+  get sentenceMaxLength(): number {
+    return Math.min(this.loaded.sentence?.maxLength ?? Infinity, this.tokenizer.maxLength);
   }
 
   /** Tokenizes `text` (and `pair` as segment B) and runs the model. Calls are serialized. */
@@ -146,8 +228,8 @@ export class AlbertEngine {
    * equal its own run's to float32 rounding). Returns only the hidden states asked for, as [batch, n, hidden],
    * with each text's encoding (unpadded). Calls are serialized with `run`.
    */
-  runBatch(texts: string[], layers: number[]): Promise<BatchRun> {
-    const next = this.queue.then(() => this.runBatchNow(texts, layers));
+  runBatch(texts: string[], layers: number[], maxLength?: number): Promise<BatchRun> {
+    const next = this.queue.then(() => this.runBatchNow(texts, layers, maxLength));
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -157,9 +239,9 @@ export class AlbertEngine {
     await this.session.release();
   }
 
-  private async runBatchNow(texts: string[], layers: number[]): Promise<BatchRun> {
+  private async runBatchNow(texts: string[], layers: number[], maxLength?: number): Promise<BatchRun> {
     const t0 = performance.now();
-    const encodings = texts.map((t) => this.tokenizer.encode(t));
+    const encodings = texts.map((t) => this.tokenizer.encode(t, undefined, maxLength));
     const n = Math.max(1, ...encodings.map((e) => e.ids.length));
     const b = texts.length;
     const matrix = (value: (e: Encoding, i: number) => number) => {
@@ -198,7 +280,7 @@ export class AlbertEngine {
 
   private async runNow(text: string, pair: string | undefined, outputs: RunOutputs): Promise<AlbertRun> {
     const t0 = performance.now();
-    const unpadded = this.tokenizer.encode(text, pair);
+    const unpadded = this.tokenizer.encode(text, pair, outputs.maxLength);
     const encoding = outputs.padTo ? this.tokenizer.pad(unpadded, outputs.padTo) : unpadded;
     const t1 = performance.now();
     const n = encoding.ids.length;
@@ -218,6 +300,8 @@ export class AlbertEngine {
       logits: false,
       ...outputs,
     };
+    // A file that fuses attention has no maps to give; the views say so (loaded.attentionUnavailable).
+    if (names.fusedAttention) want.attentions = want.attentionScores = false;
     const fetches = [
       ...(want.embeddings ? [names.embeddings] : []),
       ...(want.hiddenStates ? names.hiddenStates : []),

@@ -1,8 +1,11 @@
 /**
  * Choosing where the model runs. WebGPU only on a real adapter: a software fallback adapter (SwiftShader) is
- * ~50x slower than WASM, so `auto` skips it and only an explicit `webgpu` request uses it. The plan always
- * carries the reason when it is not what was asked for.
+ * ~50x slower than WASM, so `auto` skips it and only an explicit `webgpu` request uses it. A file whose kernels
+ * WebGPU lacks (integer MatMuls, MatMulBnb4) or that needs half-precision shaders the adapter lacks runs on WASM,
+ * even when WebGPU was asked for: onnxruntime would otherwise run those nodes on the CPU between GPU copies. The
+ * plan always carries the reason when it is not what was asked for.
  */
+import { DTYPE_FACTS, type Dtype } from './dtypes.ts';
 import type { BackendName, BackendRequest } from './types.ts';
 
 /** The parts of a WebGPU adapter we read (GPUAdapter, or a fake in tests). */
@@ -10,6 +13,8 @@ export interface AdapterLike {
   info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
   /** Older Chromium put the flag on the adapter itself. */
   isFallbackAdapter?: boolean;
+  /** The adapter's optional features (GPUSupportedFeatures), e.g. `shader-f16`. */
+  features?: { has(feature: string): boolean };
 }
 
 /** `navigator.gpu`, or a fake. */
@@ -32,6 +37,8 @@ export interface BackendPlan {
   name: BackendName;
   adapter?: AdapterLike;
   adapterDescription?: string;
+  /** Whether the adapter offers half-precision shaders (`shader-f16`). */
+  shaderF16?: boolean;
   reason?: string;
 }
 
@@ -73,5 +80,29 @@ export async function planBackend(request: BackendRequest, host: HostEnvironment
       adapterDescription,
       reason: `the only WebGPU adapter is a software fallback (${adapterDescription}), far slower than WASM`,
     };
-  return { name: 'webgpu', adapter, adapterDescription };
+  return {
+    name: 'webgpu',
+    adapter,
+    adapterDescription,
+    shaderF16: adapter.features?.has('shader-f16') === true,
+  };
+}
+
+/**
+ * The plan for a file of precision `kind`: a WebGPU plan moves to WASM, with the reason, when WebGPU cannot
+ * run that file's kernels (or runs them wrongly: `caveat`), or when it needs `shader-f16` and the adapter lacks it.
+ */
+export function placeFile(plan: BackendPlan, kind: Dtype, caveat?: string): BackendPlan {
+  if (plan.name !== 'webgpu') return plan;
+  const facts = DTYPE_FACTS[kind];
+  const { adapter: _adapter, ...rest } = plan;
+  if (facts.webgpu === 'no') return { ...rest, name: 'wasm', reason: `${kind} weights: ${facts.why}` };
+  if (caveat) return { ...rest, name: 'wasm', reason: `${kind} weights: ${caveat}` };
+  if (facts.webgpu === 'shader-f16' && !plan.shaderF16)
+    return {
+      ...rest,
+      name: 'wasm',
+      reason: `${kind} needs half-precision shaders (WebGPU's shader-f16), which this adapter (${plan.adapterDescription ?? 'unknown'}) lacks`,
+    };
+  return plan;
 }

@@ -22,6 +22,7 @@ export function blobSource(name: string, files: PickedFile[]): ModelSource {
   const byPath = new Map(files.map((f) => [f.path, f.file]));
   return {
     id: `local folder "${name}"`,
+    list: () => Promise.resolve(files.map((f) => ({ path: f.path, size: f.file.size }))),
     async read(path, onProgress) {
       const blob = byPath.get(path);
       if (!blob) throw new EngineError('missing-file', `${path} is missing from the folder "${name}"`, path);

@@ -1,5 +1,5 @@
 /** Broken or incomplete model folders fail with a message that names the file and what is wrong. */
-import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AlbertEngine } from './albert.ts';
@@ -8,7 +8,7 @@ import { loadModelFiles } from './modelFiles.ts';
 import { urlSource } from './modelSource.ts';
 import { fsSource } from './node/fsSource.ts';
 import { nodeRuntime, type NodeRuntime } from './node/runtime.ts';
-import { TINY_MODEL, tinyModelCopy } from './testing/fixtures.ts';
+import { PARAPHRASE_MODEL, TINY_MODEL, tinyModelCopy } from './testing/fixtures.ts';
 
 let runtime: NodeRuntime;
 beforeAll(async () => {
@@ -140,5 +140,94 @@ describe('URL sources', () => {
       'tokenizer.json',
       'tokenizer_config.json',
     ]);
+  });
+});
+
+describe('choosing the file', () => {
+  it('a dtype the folder does not have: the message says what it has', async () => {
+    const error = await failure(load(PARAPHRASE_MODEL, { dtype: 'q4' }));
+    expect(error.code).toBe('missing-file');
+    expect(error.message).toMatch(
+      /^onnx\/model_q4\.onnx is missing from .*paraphrase-albert-tiny-random \(it has: fp32, onnx\/model_O1\.onnx, onnx\/model_O2\.onnx, /,
+    );
+  });
+
+  it('auto runs fp32 on WASM and says why; every dtype by name runs its own file', async () => {
+    const auto = await load(TINY_MODEL);
+    expect([auto.loaded.file, auto.loaded.dtype, auto.loaded.fileReason]).toEqual([
+      'onnx/model.onnx',
+      'fp32',
+      "auto: fp32 gives the model's exact numbers and is the fastest faithful file on WASM",
+    ]);
+    expect(auto.loaded.files?.map((f) => f.dtype ?? f.path)).toEqual([
+      'fp32',
+      'fp16',
+      'q8',
+      'int8',
+      'uint8',
+      'q4',
+      'q4f16',
+      'bnb4',
+      ...[
+        'feature-extraction-opset11-fp16',
+        'feature-extraction-opset11-fp32',
+        'feature-extraction-opset11-q8',
+        'feature-extraction-opset14-fp32',
+        'feature-extraction-opset17-fp16',
+        'feature-extraction-opset17-fp32',
+        'fill-mask-opset11-slim-fp32',
+        'fill-mask-opset14-fp32',
+        'fill-mask-opset17-fp32',
+      ].map((v) => `onnx/variants/${v}.onnx`),
+    ]);
+    await auto.dispose();
+    for (const dtype of ['q4', 'bnb4'] as const) {
+      const engine = await load(TINY_MODEL, { dtype });
+      expect([engine.loaded.file, engine.prepared.precision.kind]).toEqual([
+        `onnx/model_${dtype}.onnx`,
+        dtype,
+      ]);
+      await engine.dispose();
+    }
+  });
+
+  it('a fused file loads with its hidden states and says why it has no attention maps', async () => {
+    const engine = await load(PARAPHRASE_MODEL, { modelFile: 'onnx/model_O2.onnx' });
+    expect(engine.prepared.outputs.fusedAttention).toBe('Attention');
+    expect(engine.loaded.attentionUnavailable).toBe(
+      "this file fuses attention (onnxruntime's Attention op), so its attention maps never exist as numbers; load `onnx/model.onnx` to see the maps",
+    );
+    const run = await engine.run('hello world', undefined, { attentions: true, attentionScores: true });
+    expect(run.hiddenStates).toHaveLength(3);
+    expect([run.attentions, run.attentionScores]).toEqual([[], []]);
+    await engine.dispose();
+  });
+
+  it('a file whose layers cannot be found names the plain file to load instead', async () => {
+    const dir = tinyModelCopy();
+    // A fused file with one Attention node too few for its config: its layers cannot be traced.
+    cpSync(join(PARAPHRASE_MODEL, 'onnx/model_O2.onnx'), join(dir, 'onnx/model_O2.onnx'));
+    const error = await failure(load(dir, { modelFile: 'onnx/model_O2.onnx' }));
+    expect(error.code).toBe('unsupported-graph');
+    expect(error.message).toBe(
+      'onnx/model_O2.onnx: expected 3 attention Attention nodes (one per layer, config.json num_hidden_layers = 3) but the graph has 2; load `onnx/model.onnx` (the plain export) instead',
+    );
+  });
+
+  it('a sentence-transformers folder brings its own pooling; the default folder none', async () => {
+    const st = await load(PARAPHRASE_MODEL);
+    expect(st.loaded.sentence).toEqual({
+      mode: 'mean',
+      normalize: true,
+      maxLength: 100,
+      source: 'model',
+      from: 'modules.json, 1_Pooling/config.json, sentence_bert_config.json',
+    });
+    expect(st.sentenceMaxLength).toBe(100);
+    await st.dispose();
+    const tiny = await load(TINY_MODEL);
+    expect(tiny.loaded.sentence).toBeUndefined();
+    expect(tiny.sentenceMaxLength).toBe(512);
+    await tiny.dispose();
   });
 });

@@ -1,14 +1,28 @@
-/** Loads and validates the files of an ALBERT model folder (Hugging Face / transformers.js layout). */
+/**
+ * Loads and validates the files of an ALBERT model folder (Hugging Face / transformers.js layout): its config,
+ * what the folder holds (the source's listing, when it has one), which ONNX file to run, the tokenizer and
+ * the sentence-transformers files that say how the model makes sentence vectors.
+ */
+import type { BackendPlan } from './backend.ts';
 import { parseAlbertConfig, type AlbertConfig } from './config.ts';
+import { chooseDtype } from './dtypeChoice.ts';
+import { DTYPE_FACTS, dtypeOfFile, DTYPES, type Dtype, type DtypeRequest } from './dtypes.ts';
 import { EngineError } from './errors.ts';
-import type { FileProgress, ModelSource } from './modelSource.ts';
-import type { Dtype } from './types.ts';
+import type { FileProgress, ListedFile, ModelSource } from './modelSource.ts';
+import { readSentenceLayout, type SentencePooling } from './sentenceModel.ts';
 
-export const ONNX_FILE_BY_DTYPE: Record<Dtype, string> = {
-  fp32: 'onnx/model.onnx',
-  fp16: 'onnx/model_fp16.onnx',
-  q8: 'onnx/model_quantized.onnx',
-};
+/** Each dtype's conventional file, as a map (what scripts such as models:fetch read). */
+export const ONNX_FILE_BY_DTYPE = Object.fromEntries(DTYPES.map((d) => [d, DTYPE_FACTS[d].file])) as Record<
+  Dtype,
+  string
+>;
+
+/** An ONNX file a folder holds: its path, size when the listing gives one, and dtype when it has a dtype's name. */
+export interface OnnxFileInfo {
+  path: string;
+  size?: number;
+  dtype?: Dtype;
+}
 
 export interface ModelFiles {
   config: AlbertConfig;
@@ -17,6 +31,14 @@ export interface ModelFiles {
   /** Path of the ONNX file inside the folder. */
   onnxFile: string;
   onnxBytes: Uint8Array;
+  /** The dtype of that file, when it is one of the eight conventional files. */
+  dtype?: Dtype;
+  /** Why this file: the request, or what `auto` weighed. */
+  fileReason: string;
+  /** The folder's ONNX files (dtype files first), when the source could list them. */
+  files?: OnnxFileInfo[];
+  /** How the model's own sentence-transformers files say to make sentence vectors, when it has them. */
+  sentence?: SentencePooling;
 }
 
 const decoder = new TextDecoder();
@@ -34,22 +56,51 @@ function parseJsonObject(bytes: Uint8Array, file: string): Record<string, unknow
 }
 
 export interface LoadFilesOptions {
-  dtype?: Dtype;
-  /** An explicit ONNX file inside the folder, overriding `dtype` (e.g. `onnx/variants/...`). */
+  dtype?: DtypeRequest;
+  /** An explicit ONNX file inside the folder, overriding `dtype` (e.g. `onnx/model_O2.onnx`). */
   modelFile?: string;
   onProgress?: (p: FileProgress) => void;
+}
+
+/** The ONNX files of a listing: the eight dtypes' files in their order, then any other `.onnx`, by path. */
+export function onnxFilesOf(listing: ListedFile[]): OnnxFileInfo[] {
+  const rank = (f: OnnxFileInfo) => (f.dtype ? DTYPES.indexOf(f.dtype) : DTYPES.length);
+  return listing
+    .filter((f) => f.path.endsWith('.onnx'))
+    .map((f) => {
+      const dtype = dtypeOfFile(f.path);
+      return { path: f.path, ...(f.size !== undefined && { size: f.size }), ...(dtype && { dtype }) };
+    })
+    .toSorted((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
+}
+
+/** A listing that holds no such file: one message that says what the folder has instead. */
+function notInFolder(file: string, source: ModelSource, files: OnnxFileInfo[]): EngineError {
+  const has = files.map((f) => f.dtype ?? f.path).join(', ') || 'no ONNX files';
+  return new EngineError('missing-file', `${file} is missing from ${source.id} (it has: ${has})`, file);
 }
 
 export async function loadModelFiles(
   source: ModelSource,
   options: LoadFilesOptions = {},
+  plan: BackendPlan = { name: 'wasm' },
 ): Promise<ModelFiles> {
-  const onnxFile = options.modelFile ?? ONNX_FILE_BY_DTYPE[options.dtype ?? 'fp32'];
   // config.json first: a folder that is not ALBERT should fail before a large download starts.
   const config = parseAlbertConfig(decoder.decode(await source.read('config.json', options.onProgress)));
-  const [tokenizerBytes, tokenizerConfigBytes] = await Promise.all([
+  const listing = await source.list?.().catch(() => undefined);
+  const files = listing && onnxFilesOf(listing);
+  const chosen = options.modelFile
+    ? { file: options.modelFile, dtype: dtypeOfFile(options.modelFile), reason: 'the file asked for' }
+    : chooseDtype(
+        options.dtype ?? 'auto',
+        files && new Set(files.flatMap((f) => (f.dtype ? [f.dtype] : []))),
+        plan,
+      );
+  if (files && !files.some((f) => f.path === chosen.file)) throw notInFolder(chosen.file, source, files);
+  const [tokenizerBytes, tokenizerConfigBytes, sentence] = await Promise.all([
     source.read('tokenizer.json', options.onProgress),
     source.read('tokenizer_config.json', options.onProgress),
+    readSentenceLayout(source, listing),
   ]);
   const tokenizerJson = parseJsonObject(tokenizerBytes, 'tokenizer.json');
   const model = tokenizerJson.model as Record<string, unknown> | undefined;
@@ -60,6 +111,16 @@ export async function loadModelFiles(
       'tokenizer.json',
     );
   const tokenizerConfig = parseJsonObject(tokenizerConfigBytes, 'tokenizer_config.json');
-  const onnxBytes = await source.read(onnxFile, options.onProgress);
-  return { config, tokenizerJson, tokenizerConfig, onnxFile, onnxBytes };
+  const onnxBytes = await source.read(chosen.file, options.onProgress);
+  return {
+    config,
+    tokenizerJson,
+    tokenizerConfig,
+    onnxFile: chosen.file,
+    onnxBytes,
+    ...(chosen.dtype && { dtype: chosen.dtype }),
+    fileReason: chosen.reason,
+    ...(files && { files }),
+    ...(sentence && { sentence }),
+  };
 }

@@ -12,12 +12,49 @@ export interface FileProgress {
   total?: number;
 }
 
+/** A file of a model folder as a listing gives it: path inside the folder, and size in bytes when known. */
+export interface ListedFile {
+  path: string;
+  size?: number;
+}
+
 export interface ModelSource {
   /** A stable identity for caches and messages: a URL or an absolute path. */
   readonly id: string;
   /** Reads one file of the folder; rejects with EngineError('missing-file') if it does not exist. */
   read(path: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array>;
+  /**
+   * The folder's files (every file, or at least the ONNX files and the sentence-transformers layout files), when
+   * the source can tell; rejects when the listing cannot be had (the caller then goes without one).
+   */
+  list?(): Promise<ListedFile[]>;
 }
+
+/**
+ * Files a folder URL is probed for when no listing exists (a plain static host): the eight dtypes' files, the
+ * sentence-transformers layout and its ORT-optimized and quantized exports.
+ */
+export const PROBED_FILES = [
+  'modules.json',
+  'sentence_bert_config.json',
+  '1_Pooling/config.json',
+  'onnx/model.onnx',
+  'onnx/model_fp16.onnx',
+  'onnx/model_quantized.onnx',
+  'onnx/model_int8.onnx',
+  'onnx/model_uint8.onnx',
+  'onnx/model_q4.onnx',
+  'onnx/model_q4f16.onnx',
+  'onnx/model_bnb4.onnx',
+  'onnx/model_O1.onnx',
+  'onnx/model_O2.onnx',
+  'onnx/model_O3.onnx',
+  'onnx/model_O4.onnx',
+  'onnx/model_qint8_arm64.onnx',
+  'onnx/model_qint8_avx512.onnx',
+  'onnx/model_qint8_avx512_vnni.onnx',
+  'onnx/model_quint8_avx2.onnx',
+];
 
 export const HUB_ENDPOINT = 'https://huggingface.co';
 
@@ -61,10 +98,55 @@ async function readBody(
   return out;
 }
 
+/** Whether a HEAD answer means the file is there (a single-page-app host answers index.html for anything). */
+function present(response: Response): boolean {
+  return response.ok && !response.headers.get('content-type')?.includes('text/html');
+}
+
+/** A folder with no listing: HEAD each file a model folder may hold (sizes from Content-Length). */
+async function probeFolder(root: string, fetchImpl: typeof fetch): Promise<ListedFile[]> {
+  const probes = await Promise.all(
+    PROBED_FILES.map(async (path) => {
+      const response = await fetchImpl(root + path, { method: 'HEAD' }).catch(() => undefined);
+      if (!response || !present(response)) return undefined;
+      const size = Number(response.headers.get('content-length'));
+      return { path, ...(Number.isFinite(size) && size > 0 ? { size } : {}) };
+    }),
+  );
+  return probes.filter((p) => p !== undefined);
+}
+
+/**
+ * A hub repo: files from `/<repo>/resolve/<revision>/`, the listing from the hub's tree API
+ * (`/api/models/<repo>/tree/<revision>?recursive=true`), which gives every file's real size (LFS included).
+ */
+export function hubSource(
+  repo: string,
+  endpoint = HUB_ENDPOINT,
+  revision = 'main',
+  fetchImpl: typeof fetch = fetch,
+): ModelSource {
+  const files = urlSource(hubBaseUrl(repo, endpoint, revision), fetchImpl);
+  const api = `${endpoint.replace(/\/+$/, '')}/api/models/${repo}/tree/${revision}?recursive=true`;
+  return {
+    ...files,
+    async list() {
+      const response = await fetchImpl(api);
+      if (!response.ok) throw new EngineError('network', `listing ${repo} failed: HTTP ${response.status}`);
+      const entries = (await response.json()) as { type?: string; path?: string; size?: number }[];
+      if (!Array.isArray(entries)) throw new EngineError('network', `listing ${repo}: not a file list`);
+      return entries
+        .filter((e) => e.type === 'file' && typeof e.path === 'string')
+        .map((e) => ({ path: e.path!, ...(typeof e.size === 'number' ? { size: e.size } : {}) }));
+    },
+  };
+}
+
 export function urlSource(base: string, fetchImpl: typeof fetch = fetch): ModelSource {
   const root = base.endsWith('/') ? base : `${base}/`;
   return {
     id: root,
+    list: () => probeFolder(root, fetchImpl),
     async read(path, onProgress) {
       const url = root + path;
       let response: Response;

@@ -4,7 +4,7 @@
  * so this file imports no runtime itself and runs anywhere.
  */
 import type * as Ort from 'onnxruntime-web';
-import { planBackend, type HostEnvironment } from './backend.ts';
+import type { BackendPlan, HostEnvironment } from './backend.ts';
 import { EngineError, messageOf } from './errors.ts';
 import type { BackendInfo, BackendRequest } from './types.ts';
 
@@ -27,14 +27,16 @@ function configureWasm(ort: OrtModule, threads: number): void {
   if (ort.env.wasm) ort.env.wasm.numThreads = threads;
 }
 
+/** Opens `model` where `plan` says (see backend.ts), falling back from WebGPU to WASM with the reason. */
 export async function openSession(
   ort: OrtModule,
   model: Uint8Array,
+  planned: BackendPlan,
   request: BackendRequest,
   host: HostEnvironment,
   file: string,
 ): Promise<OpenedSession> {
-  const plan = await planBackend(request, host);
+  const plan = { ...planned };
   const create = async (providers: string[], extra: Ort.InferenceSession.SessionOptions = {}) =>
     ort.InferenceSession.create(model, {
       executionProviders: providers,
@@ -46,7 +48,10 @@ export async function openSession(
 
   if (plan.name === 'webgpu') {
     try {
-      if (ort.env.webgpu && plan.adapter) (ort.env.webgpu as { adapter?: unknown }).adapter = plan.adapter;
+      // onnxruntime takes the adapter once, when its WebGPU backend starts; later sessions (another file, another
+      // dtype) share that device, and assigning again throws.
+      const webgpu = ort.env.webgpu as { adapter?: unknown } | undefined;
+      if (webgpu && plan.adapter && !webgpu.adapter) webgpu.adapter = plan.adapter;
       const session = await create(['webgpu']);
       return { session, backend: { name: 'webgpu', requested: request, adapter: plan.adapterDescription } };
     } catch (error) {

@@ -63,11 +63,14 @@ export class AlbertTokenizer {
     this.unkId = typeof model?.unk_id === 'number' ? model.unk_id : undefined;
   }
 
-  /** Encodes one text, or a pair as `[CLS] A [SEP] B [SEP]` with token types 0 and 1. */
-  encode(text: string, pair?: string): Encoding {
+  /**
+   * Encodes one text, or a pair as `[CLS] A [SEP] B [SEP]` with token types 0 and 1, truncated to `maxLength`
+   * tokens (at most the model's maximum).
+   */
+  encode(text: string, pair?: string, maxLength = this.maxLength): Encoding {
     const a = this.segment(text);
     const b = pair === undefined ? undefined : this.segment(pair);
-    const budget = this.maxLength - this.templateSize(b !== undefined);
+    const budget = Math.min(maxLength, this.maxLength) - this.templateSize(b !== undefined);
     const [keepA, keepB] = b
       ? longestFirst(a.tokens.length, b.tokens.length, Math.max(budget, 0))
       : [Math.min(a.tokens.length, Math.max(budget, 0)), 0];

@@ -1,7 +1,6 @@
 /** Types shared across the engine, the worker protocol and the CLI. */
 
-/** Which ONNX file of a model folder to use (transformers.js naming). */
-export type Dtype = 'fp32' | 'fp16' | 'q8';
+export type { Dtype, DtypeRequest } from './dtypes.ts';
 
 /** What ran the model: onnxruntime-web on WebGPU or WASM, or onnxruntime-node (CLI only). */
 export type BackendName = 'webgpu' | 'wasm' | 'node';

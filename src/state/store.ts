@@ -5,8 +5,9 @@
 import { useMemo } from 'react';
 import { create } from 'zustand';
 import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from '../app/examples.ts';
-import type { Pooling } from '../engine/pooling.ts';
-import type { BackendInfo, BackendRequest, Dtype, FloatTensor } from '../engine/types.ts';
+import type { OnnxFileInfo } from '../engine/modelFiles.ts';
+import type { PoolingRequest } from '../engine/sentenceModel.ts';
+import type { BackendInfo, BackendRequest, DtypeRequest, FloatTensor } from '../engine/types.ts';
 import type { CacheUsage } from '../worker/cachedSource.ts';
 import type { ManifestEntry } from '../app/models.ts';
 import type {
@@ -33,11 +34,15 @@ export interface ModelSlice {
   /** Model folders served with the site. */
   manifest: ManifestEntry[];
   choice?: ModelChoice;
-  dtype: Dtype;
+  dtype: DtypeRequest;
+  /** An ONNX file of the folder chosen by path (overrides dtype), e.g. `onnx/model_O2.onnx`. */
+  modelFile?: string;
   backendRequest: BackendRequest;
   lifecycle: Lifecycle;
   progress: Record<string, { loaded: number; total?: number }>;
   info?: ModelInfo;
+  /** The ONNX files of a folder loaded before (kept through a failed load of one of its files). */
+  folderFiles?: { model: string; files: OnnxFileInfo[] };
   /** Which model is in use when nobody chose one, and why. */
   banner?: string;
   /** Something that happened to the backend (a lost GPU). */
@@ -130,7 +135,8 @@ export interface ApplySlice {
   mode: Mode;
   compareA: string;
   compareB: string;
-  pooling: Pooling;
+  /** `auto`: the model's own pooling when it has one (sentence-transformers files or its card), else mean. */
+  pooling: PoolingRequest;
   /** Many sentences, one per line. */
   linesText: string;
   /** Few-shot examples as `label: text` lines, and the texts to classify, one per line. */
@@ -140,7 +146,7 @@ export interface ApplySlice {
   setMode(mode: Mode): void;
   setCompareA(text: string): void;
   setCompareB(text: string): void;
-  setPooling(pooling: Pooling): void;
+  setPooling(pooling: PoolingRequest): void;
   setLinesText(text: string): void;
   setExamplesText(text: string): void;
   setClassifyText(text: string): void;
@@ -150,7 +156,7 @@ export interface ApplySlice {
 export type AppState = ModelSlice & InputSlice & RunSlice & ViewSlice & ShownSlice & ApplySlice;
 
 export const initialState = {
-  dtype: 'fp32' as Dtype,
+  dtype: 'auto' as DtypeRequest,
   backendRequest: 'auto' as BackendRequest,
   lifecycle: 'idle' as Lifecycle,
   progress: {},
@@ -173,7 +179,7 @@ export const initialState = {
   mode: 'inspect' as Mode,
   compareA: 'A man is playing a guitar.',
   compareB: 'Someone is playing an instrument.',
-  pooling: 'mean' as Pooling,
+  pooling: 'auto' as PoolingRequest,
   linesText: '',
   examplesText: EXAMPLE_REVIEWS,
   classifyText: EXAMPLE_TO_CLASSIFY,
@@ -220,11 +226,16 @@ export function useHidden(): Hidden {
   return useMemo(() => ({ specials, padding }), [specials, padding]);
 }
 
+/** Which folder a choice is, for matching what was loaded: its URL parameter, or its label (a local folder). */
+export const choiceIdentity = (choice: ModelChoice): string => choice.param ?? choice.label;
+
 /** Back to a fresh store (tests). */
 export function resetStore(): void {
   useStore.setState({
     ...initialState,
     choice: undefined,
+    modelFile: undefined,
+    folderFiles: undefined,
     info: undefined,
     run: undefined,
     factorized: undefined,

@@ -100,7 +100,37 @@ function AttentionControls({
   );
 }
 
+/**
+ * A file that fuses attention (onnxruntime's optimized exports) never holds the maps as numbers: say so, and
+ * offer the folder's plain export, which has them.
+ */
+function FusedAttentionNotice({ reason }: { reason: string }) {
+  const controller = useController();
+  const choice = useStore((s) => s.choice);
+  return (
+    <section className="attention-view" data-testid="view.attention">
+      <p className="warning" data-testid="attention.unavailable">
+        No attention maps: {reason}.
+      </p>
+      {choice && (
+        <button
+          type="button"
+          data-testid="attention.load-plain"
+          onClick={() => void controller.load(choice, { dtype: 'fp32' })}
+        >
+          Load the plain export (fp32)
+        </button>
+      )}
+    </section>
+  );
+}
+
 export function AttentionView() {
+  const unavailable = useStore((s) => s.info?.attentionUnavailable);
+  return unavailable ? <FusedAttentionNotice reason={unavailable} /> : <AttentionMaps />;
+}
+
+function AttentionMaps() {
   const { client } = useController();
   const run = useStore((s) => s.run);
   const info = useStore((s) => s.info);

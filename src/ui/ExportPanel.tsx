@@ -4,6 +4,7 @@
  * selected layer.
  */
 import { useState } from 'react';
+import { precisionReport } from '../engine/fidelity.ts';
 import { nested } from '../app/automation.ts';
 import type { ExportFile } from '../engine/export/runFiles.ts';
 import { tokenNorms } from '../engine/analysis.ts';
@@ -57,6 +58,7 @@ export function ExportPanel() {
   const controller = useController();
   const run = useStore((s) => s.run);
   const layer = useStore((s) => s.layer);
+  const attentionUnavailable = useStore((s) => s.info?.attentionUnavailable);
   const [error, setError] = useState<string>();
   if (!run) return null;
 
@@ -75,6 +77,9 @@ export function ExportPanel() {
     const shown = {
       model: s.info?.model,
       modelFile: s.info?.modelFile,
+      dtype: s.info?.dtype ?? null,
+      // Where the numbers come from: float32, or a quantized/fp16 file with its typical distance from fp32.
+      precision: s.info && precisionReport(s.info.precision),
       backend: run.backend,
       text: run.text,
       pair: run.pair,
@@ -113,6 +118,8 @@ export function ExportPanel() {
       <button
         type="button"
         data-testid="export.attentions-npy"
+        disabled={attentionUnavailable !== undefined}
+        title={attentionUnavailable}
         onClick={() => void fromWorker('attentions-npy')()}
       >
         All attention maps (.npy)

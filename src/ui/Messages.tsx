@@ -1,4 +1,8 @@
-/** Banners (which model and why), notices (a lost GPU), the random-weights warning and errors. */
+/**
+ * Banners (which model and why), notices (a lost GPU), the random-weights warning, where the numbers come from
+ * when the file is quantized or fp16, and errors.
+ */
+import { precisionSentence } from '../engine/fidelity.ts';
 import { useStore } from '../state/store.ts';
 
 export function Messages() {
@@ -7,6 +11,8 @@ export function Messages() {
   const error = useStore((s) => s.error);
   const runError = useStore((s) => s.runError);
   const randomWeights = useStore((s) => s.info?.randomWeights);
+  const precision = useStore((s) => s.info?.precision);
+  const precisionNote = precision && precisionSentence(precision);
   return (
     <div className="messages">
       {banner && (
@@ -18,6 +24,11 @@ export function Messages() {
         <p className="warning" data-testid="message.random-weights">
           This model has random weights, for testing: its tokens are real, but its vectors, attention and
           similarities mean nothing.
+        </p>
+      )}
+      {precisionNote && (
+        <p className="notice" data-testid="message.precision">
+          {precisionNote}
         </p>
       )}
       {notice && (

@@ -4,14 +4,15 @@
  * download progress and the browser cache of hub models.
  */
 import { useState, type DragEvent } from 'react';
-import type { BackendRequest, Dtype } from '../engine/types.ts';
+import type { BackendRequest } from '../engine/types.ts';
 import { choiceFromParam } from '../app/models.ts';
-import { useStore } from '../state/store.ts';
+import { choiceIdentity, useStore } from '../state/store.ts';
 import { useController } from './controllerContext.ts';
 import { folderFromDrop, folderFromInput, type PickedFolder } from './folderDrop.ts';
 import { formatBytes } from './format.ts';
+import { Catalogue } from './model/Catalogue.tsx';
+import { WeightsSelect } from './model/WeightsSelect.tsx';
 
-const DTYPES: Dtype[] = ['fp32', 'fp16', 'q8'];
 const BACKENDS: BackendRequest[] = ['auto', 'webgpu', 'wasm'];
 
 function Progress() {
@@ -65,12 +66,14 @@ export function ModelPanel() {
   const controller = useController();
   const manifest = useStore((s) => s.manifest);
   const choice = useStore((s) => s.choice);
-  const dtype = useStore((s) => s.dtype);
+  const folderFiles = useStore((s) => s.folderFiles);
   const backendRequest = useStore((s) => s.backendRequest);
   const [hubId, setHubId] = useState('');
   const [dragging, setDragging] = useState(false);
   const siteEntry = manifest.find((m) => m.path === choice?.param);
-  const dtypes = siteEntry ? siteEntry.dtypes : DTYPES;
+  // The folder's own files: as its last load listed them, else as the site's manifest does.
+  const files =
+    choice && folderFiles?.model === choiceIdentity(choice) ? folderFiles.files : siteEntry?.files;
 
   const loadFolder = (folder: PickedFolder | undefined) => {
     if (folder)
@@ -141,20 +144,7 @@ export function ModelPanel() {
         </label>
       </div>
       <div className="row">
-        <label>
-          Weights{' '}
-          <select
-            data-testid="model.dtype"
-            value={dtype}
-            onChange={(e) => choice && void controller.load(choice, { dtype: e.target.value as Dtype })}
-          >
-            {dtypes.map((d) => (
-              <option key={d} value={d}>
-                {d}
-              </option>
-            ))}
-          </select>
-        </label>
+        <WeightsSelect files={files} />
         <label>
           Backend{' '}
           <select
@@ -173,6 +163,7 @@ export function ModelPanel() {
         </label>
         <span className="hint">Drop a model folder anywhere here.</span>
       </div>
+      <Catalogue />
       <Progress />
       <CacheControl />
     </section>

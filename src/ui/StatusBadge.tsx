@@ -1,4 +1,7 @@
-/** The lifecycle and the backend in use: adapter, threads, dtype and, after a fallback, the reason. */
+/**
+ * The lifecycle and what ran: backend (adapter or threads), the file and its precision, why that file (what
+ * `auto` weighed) and, when it is not WebGPU, why.
+ */
 import { useStore } from '../state/store.ts';
 
 const LABEL = {
@@ -14,7 +17,6 @@ export function StatusBadge() {
   const lifecycle = useStore((s) => s.lifecycle);
   const backend = useStore((s) => s.backend);
   const info = useStore((s) => s.info);
-  const dtype = useStore((s) => s.dtype);
   return (
     <div className="status" data-testid="status">
       <span
@@ -31,8 +33,17 @@ export function StatusBadge() {
           {backend.threads !== undefined &&
             backend.name !== 'webgpu' &&
             ` · ${backend.threads} thread${backend.threads === 1 ? '' : 's'}`}
-          {info &&
-            ` · ${dtype}${info.quantized ? ' (int8 weights)' : info.computeType === 'float16' ? ' (half precision)' : ''}`}
+        </span>
+      )}
+      {info && (
+        <span
+          className="file"
+          data-testid="status.dtype"
+          data-dtype={info.precision.kind}
+          title={`${info.modelFile}: ${info.precision.summary}`}
+        >
+          {info.dtype ?? `${info.modelFile.replace(/^onnx\//, '')} (${info.precision.kind})`}
+          <small data-testid="status.file-reason"> — {info.fileReason}</small>
         </span>
       )}
       {backend?.fallbackReason && (

@@ -28,14 +28,14 @@ describe('compare', () => {
           6,
         );
     expect(view.a.tokens).toEqual(a.tokens);
-    expect(view.pair.aToB.dims).toEqual([3, 4]);
+    expect(view.pair!.aToB.dims).toEqual([3, 4]);
     // A's queries (the 5 tokens [CLS] the cat sat [SEP]) give B's keys a share of their attention.
     const pair = (await client.run('the cat sat', 'hello world', api))!;
     const att = pair.attentions![1]!;
     const n = pair.tokens.length;
     let share = 0;
     for (let q = 0; q < 5; q++) for (let k = 5; k < n; k++) share += att.data[(2 * n + q) * n + k]!;
-    expect(view.pair.aToB.data[1 * 4 + 2]).toBeCloseTo(share / 5, 6);
+    expect(view.pair!.aToB.data[1 * 4 + 2]).toBeCloseTo(share / 5, 6);
 
     const al = await client.alignment(view.compareId, 3);
     expect(al.rows).toEqual([1, 2, 3]);

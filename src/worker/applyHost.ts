@@ -6,7 +6,13 @@
  */
 import type { AlbertEngine, AlbertRun } from '../engine/albert.ts';
 import { EngineError } from '../engine/errors.ts';
-import { pool, poolBatch, type Pooling } from '../engine/pooling.ts';
+import {
+  resolvePooling,
+  sentenceVector,
+  sentenceVectors,
+  type PoolingRequest,
+  type SentencePooling,
+} from '../engine/sentenceModel.ts';
 import { projectTogether } from '../engine/projection.ts';
 import {
   classify,
@@ -26,7 +32,7 @@ const PARTIAL_MAX_LINES = 512;
 
 interface LineSet {
   id: number;
-  pooling: Pooling;
+  pooling: SentencePooling;
   /** Per layer, one pooled vector per line. */
   layers: Float32Array[][];
   count: number;
@@ -60,18 +66,28 @@ export class ApplyHost {
     this.cancelled.add(target);
   }
 
+  /** A request's pooling, resolved against the model's own (its sentence-transformers files or card). */
+  private pooling(request: PoolingRequest): SentencePooling {
+    return resolvePooling(request, this.current().loaded.sentence);
+  }
+
   async compare(id: number, a: string, b: string): Promise<CompareView> {
     const engine = this.current();
-    const runA = await engine.run(a, undefined, { attentions: false });
-    const runB = await engine.run(b, undefined, { attentions: false });
-    const pair = await engine.run(a, b, { hiddenStates: false });
+    // Each text as the model makes sentence vectors: at most its trained length (max_seq_length) when it says.
+    const maxLength = engine.sentenceMaxLength;
+    const runA = await engine.run(a, undefined, { attentions: false, maxLength });
+    const runB = await engine.run(b, undefined, { attentions: false, maxLength });
+    const pair = engine.loaded.attentionUnavailable
+      ? undefined
+      : await engine.run(a, b, { hiddenStates: false });
     this.comparison = { id, a: runA, b: runB };
     return {
       compareId: id,
+      ...(runA.truncated || runB.truncated ? { truncatedTo: maxLength } : {}),
       a: { tokens: runA.tokens, special: runA.special },
       b: { tokens: runB.tokens, special: runB.special },
       perLayer: perLayerSimilarity(runA.hiddenStates, runB.hiddenStates),
-      pair: {
+      pair: pair && {
         tokens: pair.tokens,
         truncated: pair.truncated,
         ...crossSegmentAttention(pair.attentions, pair.tokenTypeIds),
@@ -97,25 +113,30 @@ export class ApplyHost {
   async embedLines(
     id: number,
     lines: string[],
-    pooling: Pooling,
+    pooling: PoolingRequest,
     batchSize: number,
     layer: number,
     onProgress: (progress: LinesProgress, partial?: LinesView) => void,
   ): Promise<{ count: number; cancelled: boolean }> {
     if (lines.length > MAX_LINES)
       throw new EngineError('input', `at most ${MAX_LINES} lines at once (got ${lines.length})`);
-    const set = await this.embedAll(id, lines, pooling, batchSize, (done, started, partialDue) =>
-      onProgress(
-        {
-          done,
-          total: lines.length,
-          linesPerSecond: done / Math.max((performance.now() - started) / 1000, 1e-3),
-        },
-        // Partial views stop at PARTIAL_MAX_LINES: past that each costs seconds and megabytes; the bar goes on.
-        partialDue && done > 1 && done <= PARTIAL_MAX_LINES
-          ? this.view(this.lineSet!, layer, undefined, false)
-          : undefined,
-      ),
+    const set = await this.embedAll(
+      id,
+      lines,
+      this.pooling(pooling),
+      batchSize,
+      (done, started, partialDue) =>
+        onProgress(
+          {
+            done,
+            total: lines.length,
+            linesPerSecond: done / Math.max((performance.now() - started) / 1000, 1e-3),
+          },
+          // Partial views stop at PARTIAL_MAX_LINES: past that each costs seconds and megabytes; the bar goes on.
+          partialDue && done > 1 && done <= PARTIAL_MAX_LINES
+            ? this.view(this.lineSet!, layer, undefined, false)
+            : undefined,
+        ),
     );
     return { count: set.count, cancelled: set.count < lines.length };
   }
@@ -123,7 +144,7 @@ export class ApplyHost {
   private async embedAll(
     id: number,
     lines: string[],
-    pooling: Pooling,
+    pooling: SentencePooling,
     batchSize: number,
     onBatch: (done: number, started: number, partialDue: boolean) => void,
   ): Promise<LineSet> {
@@ -138,9 +159,9 @@ export class ApplyHost {
     try {
       for (let i = 0; i < lines.length; i += size) {
         if (this.cancelled.has(id)) break;
-        const batch = await engine.runBatch(lines.slice(i, i + size), all);
+        const batch = await engine.runBatch(lines.slice(i, i + size), all, engine.sentenceMaxLength);
         const lengths = batch.encodings.map((e) => e.ids.length);
-        batch.hiddenStates.forEach((h, l) => set.layers[l]!.push(...poolBatch(h, lengths, pooling)));
+        batch.hiddenStates.forEach((h, l) => set.layers[l]!.push(...sentenceVectors(h, lengths, pooling)));
         set.count += lengths.length;
         const now = performance.now();
         const partialDue = now - lastPartial > PARTIAL_EVERY_MS && set.count < lines.length;
@@ -159,8 +180,12 @@ export class ApplyHost {
     const set = this.requireSet(setId, layer);
     let queryVector: Float32Array | undefined;
     if (query?.trim()) {
-      const run = await this.current().run(query, undefined, { attentions: false });
-      queryVector = pool(run.hiddenStates[layer]!, set.pooling);
+      const engine = this.current();
+      const run = await engine.run(query, undefined, {
+        attentions: false,
+        maxLength: engine.sentenceMaxLength,
+      });
+      queryVector = sentenceVector(run.hiddenStates[layer]!, set.pooling);
     }
     return this.view(set, layer, queryVector, true);
   }
@@ -204,7 +229,7 @@ export class ApplyHost {
     id: number,
     examples: { label: string; text: string }[],
     texts: string[],
-    pooling: Pooling,
+    pooling: PoolingRequest,
     layer: number,
     k: number,
     onProgress: (progress: LinesProgress) => void,
@@ -214,7 +239,7 @@ export class ApplyHost {
     if (texts.length === 0) throw new EngineError('input', 'give at least one text to classify');
     const lines = [...examples.map((e) => e.text), ...texts];
     const total = lines.length;
-    const set = await this.embedAll(id, lines, pooling, 16, (done, started) =>
+    const set = await this.embedAll(id, lines, this.pooling(pooling), 16, (done, started) =>
       onProgress({
         done,
         total,

@@ -2,7 +2,7 @@
  * Hub downloads kept in the browser's Cache API, so a second visit loads offline. Entries are keyed by the
  * file's URL; the cache can be measured and cleared from the UI.
  */
-import type { ModelSource } from '../engine/modelSource.ts';
+import type { ListedFile, ModelSource } from '../engine/modelSource.ts';
 
 export const MODEL_CACHE = 'albert-playground-models-v1';
 
@@ -15,9 +15,29 @@ export interface CacheUsage {
   usage?: number;
 }
 
+/** Where a folder's listing is kept, beside its files, so an offline visit still knows what the repo holds. */
+const LISTING = '.albert-playground-listing.json';
+
 export function cachedSource(inner: ModelSource, caches: CacheStorage): ModelSource {
   return {
     id: inner.id,
+    async list() {
+      const cache = await caches.open(MODEL_CACHE);
+      const url = inner.id + LISTING;
+      try {
+        if (!inner.list) throw new Error(`${inner.id} cannot be listed`);
+        const files = await inner.list();
+        const body = JSON.stringify(files);
+        await cache
+          .put(url, new Response(body, { headers: { 'Content-Length': String(body.length) } }))
+          .catch(() => undefined);
+        return files;
+      } catch (error) {
+        const hit = await cache.match(url);
+        if (!hit) throw error;
+        return (await hit.json()) as ListedFile[];
+      }
+    },
     async read(path, onProgress) {
       const url = inner.id + path;
       const cache = await caches.open(MODEL_CACHE);

@@ -5,10 +5,10 @@
  * once. Takes a port factory, so tests can inject fakes.
  */
 import type { ExportFile } from '../engine/export/runFiles.ts';
-import type { Pooling } from '../engine/pooling.ts';
+import type { PoolingRequest } from '../engine/sentenceModel.ts';
 import type { Classified } from '../engine/sentences.ts';
 import type { Alignment } from '../engine/similarity.ts';
-import type { BackendRequest, Dtype, FloatTensor } from '../engine/types.ts';
+import type { BackendRequest, DtypeRequest, FloatTensor } from '../engine/types.ts';
 import type { CacheUsage } from './cachedSource.ts';
 import type {
   Hidden,
@@ -37,7 +37,7 @@ export class EngineFailure extends Error {
 export interface LoadRequest {
   model: ModelLocation;
   backend?: BackendRequest;
-  dtype?: Dtype;
+  dtype?: DtypeRequest;
   modelFile?: string;
   onProgress?: (file: string, loaded: number, total?: number) => void;
   onWarming?: () => void;
@@ -84,7 +84,7 @@ export class EngineClient {
 
   load(request: LoadRequest): Promise<ModelInfo> {
     const { onProgress, onWarming, ...rest } = request;
-    const body: Body<'load'> = { type: 'load', backend: 'auto', dtype: 'fp32', ...rest };
+    const body: Body<'load'> = { type: 'load', backend: 'auto', dtype: 'auto', ...rest };
     this.lastLoad = body;
     return this.send(body, { onProgress, onWarming }) as Promise<ModelInfo>;
   }
@@ -167,7 +167,7 @@ export class EngineClient {
    * The returned id names the kept set for `linesView`; `cancel(id)` stops it early.
    */
   embedLines(
-    request: { lines: string[]; pooling: Pooling; batchSize: number; layer: number },
+    request: { lines: string[]; pooling: PoolingRequest; batchSize: number; layer: number },
     onProgress: (progress: LinesProgress, partial?: LinesView) => void,
   ): { id: number; done: Promise<{ count: number; cancelled: boolean }> } {
     const id = this.nextId;

@@ -16,7 +16,8 @@ import { blobSource } from '../engine/blobSource.ts';
 import { EngineError, messageOf } from '../engine/errors.ts';
 import { maskPositions, maskPredictions } from '../engine/fillMask.ts';
 import type { FileProgress, ModelSource } from '../engine/modelSource.ts';
-import { hubBaseUrl, urlSource } from '../engine/modelSource.ts';
+import { catalogueEntry } from '../engine/catalogue.ts';
+import { hubSource, urlSource } from '../engine/modelSource.ts';
 import type { OrtModule } from '../engine/session.ts';
 import type { FloatTensor } from '../engine/types.ts';
 import { cachedSource } from './cachedSource.ts';
@@ -77,7 +78,7 @@ export class EngineHost {
     if (override) return override;
     if (location.kind === 'files') return blobSource(location.name, location.files);
     if (location.kind === 'hub') {
-      const source = urlSource(hubBaseUrl(location.repo, location.endpoint));
+      const source = hubSource(location.repo, location.endpoint);
       return this.options.caches ? cachedSource(source, this.options.caches) : source;
     }
     return urlSource(new URL(location.url, this.options.baseUrl).href);
@@ -96,6 +97,7 @@ export class EngineHost {
     this.ort ??= await this.options.ort();
     const engine = await AlbertEngine.load({
       source: this.sourceFor(request.model),
+      sentence: request.model.kind === 'hub' ? catalogueEntry(request.model.repo)?.sentence : undefined,
       ort: this.ort,
       host: this.options.host(),
       backend: request.backend,
@@ -174,14 +176,21 @@ export class EngineHost {
     return last;
   }
 
+  /** The latest view run, for a view of its attention: an error that says why when the file has none. */
+  private keptWithAttention(runId: number): KeptRun {
+    const unavailable = this.requireEngine().loaded.attentionUnavailable;
+    if (unavailable) throw new EngineError('unsupported-graph', unavailable);
+    return this.kept(runId);
+  }
+
   /** One [n, n] map of the latest view run, with the token indices its rows and columns stand for. */
   attention(runId: number, layer: number, head: number | 'mean', hide: Hidden) {
-    return attentionMap(this.kept(runId).run, layer, head, hide);
+    return attentionMap(this.keptWithAttention(runId).run, layer, head, hide);
   }
 
   /** Every head of some layers of the latest view run, downsampled: the small multiples and the overview. */
   attentionThumbnails(runId: number, layers: number[], size: number, hide: Hidden) {
-    return attentionThumbnails(this.kept(runId).run, layers, size, hide);
+    return attentionThumbnails(this.keptWithAttention(runId).run, layers, size, hide);
   }
 
   /**
@@ -190,7 +199,7 @@ export class EngineHost {
    * they stay until released or until the next view run.
    */
   async attentionRow(runId: number, layer: number, head: number, query: number) {
-    const kept = this.kept(runId);
+    const kept = this.keptWithAttention(runId);
     kept.scores ??= (
       await this.requireEngine().run(kept.text, kept.pair, { hiddenStates: false, attentionScores: true })
     ).attentionScores;
@@ -240,6 +249,7 @@ export class EngineHost {
       throw new EngineError('input', 'that run is gone; run the text again to export it');
     const run = last.run;
     if (what === 'hidden-npy') return [hiddenStatesNpy(run.hiddenStates)];
+    if (what === 'attentions-npy') this.keptWithAttention(runId);
     if (what === 'projector') {
       const hidden = run.hiddenStates[layer];
       if (!hidden) throw new EngineError('input', `no layer ${layer} in this model`);
@@ -293,7 +303,6 @@ export class EngineHost {
         this.loadRequest?.model.kind === 'files'
           ? `local folder "${this.loadRequest.model.name}"`
           : engine.sourceId,
-      modelFile: engine.modelFile,
       layers: c.num_hidden_layers,
       heads: c.num_attention_heads,
       hiddenSize: c.hidden_size,
@@ -302,8 +311,13 @@ export class EngineHost {
       maxLength: engine.tokenizer.maxLength,
       hasLogits: engine.prepared.outputs.logits !== undefined,
       randomWeights: c.albert_playground_random_weights,
-      computeType: engine.prepared.computeType,
-      quantized: engine.prepared.quantized,
+      dtype: engine.loaded.dtype,
+      fileReason: engine.loaded.fileReason,
+      files: engine.loaded.files,
+      sentence: engine.loaded.sentence,
+      attentionUnavailable: engine.loaded.attentionUnavailable,
+      modelFile: engine.modelFile,
+      precision: engine.prepared.precision,
       backend: engine.backend,
       timings: engine.loadTimings,
     };

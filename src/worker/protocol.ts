@@ -10,10 +10,21 @@ import type { EngineErrorCode } from '../engine/errors.ts';
 import type { MaskPrediction } from '../engine/fillMask.ts';
 import type { Encoding } from '../engine/tokenizer.ts';
 import type { Pooling } from '../engine/pooling.ts';
+import type { PoolingRequest } from '../engine/sentenceModel.ts';
 import type { Projection } from '../engine/projection.ts';
 import type { Classified } from '../engine/sentences.ts';
 import type { Alignment } from '../engine/similarity.ts';
-import type { BackendInfo, BackendRequest, Dtype, FloatTensor, Timings } from '../engine/types.ts';
+import type { OnnxFileInfo } from '../engine/modelFiles.ts';
+import type { Precision } from '../engine/onnx/precision.ts';
+import type { SentencePooling } from '../engine/sentenceModel.ts';
+import type {
+  BackendInfo,
+  BackendRequest,
+  Dtype,
+  DtypeRequest,
+  FloatTensor,
+  Timings,
+} from '../engine/types.ts';
 import type { CacheUsage } from './cachedSource.ts';
 
 export type { MaskPrediction } from '../engine/fillMask.ts';
@@ -46,7 +57,7 @@ export type WorkerRequest =
       id: number;
       model: ModelLocation;
       backend: BackendRequest;
-      dtype: Dtype;
+      dtype: DtypeRequest;
       modelFile?: string;
     }
   | { type: 'run'; id: number; text: string; pair?: string; want: RunWant }
@@ -86,7 +97,7 @@ export type WorkerRequest =
       type: 'embed-lines';
       id: number;
       lines: string[];
-      pooling: Pooling;
+      pooling: PoolingRequest;
       batchSize: number;
       /** The layer partial views are drawn at while the lines run. */
       layer: number;
@@ -103,7 +114,7 @@ export type WorkerRequest =
       id: number;
       examples: { label: string; text: string }[];
       texts: string[];
-      pooling: Pooling;
+      pooling: PoolingRequest;
       layer: number;
       k: number;
     }
@@ -149,8 +160,13 @@ export interface CompareView {
   b: { tokens: string[]; special: boolean[] };
   /** cos(pool(A), pool(B)) per pooling, layers 0..L. */
   perLayer: Record<Pooling, number[]>;
-  /** The pair run ([CLS] A [SEP] B [SEP]): per layer and head, the attention A's queries give B and back. */
-  pair: { tokens: string[]; aToB: FloatTensor; bToA: FloatTensor; truncated: boolean };
+  /** Set when A or B was cut to this many tokens (the model's trained maximum, for sentence models). */
+  truncatedTo?: number;
+  /**
+   * The pair run ([CLS] A [SEP] B [SEP]): per layer and head, the attention A's queries give B and back.
+   * Absent when the file fuses attention (ModelInfo.attentionUnavailable says why).
+   */
+  pair?: { tokens: string[]; aToB: FloatTensor; bToA: FloatTensor; truncated: boolean };
 }
 
 /** Many lines at one layer. Indices refer to the lines as sent (empty lines excluded by the page). */
@@ -187,8 +203,18 @@ export interface ModelInfo {
   maxLength: number;
   hasLogits: boolean;
   randomWeights: boolean;
-  computeType: 'float32' | 'float16';
-  quantized: boolean;
+  /** The file's dtype, when it is one of the eight conventional files. */
+  dtype?: Dtype;
+  /** Why this file: the request, or what `auto` weighed. */
+  fileReason: string;
+  /** The folder's ONNX files with sizes, when the source could list them. */
+  files?: OnnxFileInfo[];
+  /** What the file's weights and activations are, read from its graph. */
+  precision: Precision;
+  /** How the model itself makes sentence vectors (its sentence-transformers files, or its card). */
+  sentence?: SentencePooling;
+  /** Why there are no attention maps (a file that fuses attention), naming the file that has them. */
+  attentionUnavailable?: string;
   backend: BackendInfo;
   timings: Timings;
 }

@@ -1,6 +1,6 @@
 /** A model folder on the local filesystem (Node only: the CLI, tests and benchmarks). */
-import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { EngineError, messageOf } from '../errors.ts';
 import type { ModelSource } from '../modelSource.ts';
 
@@ -12,6 +12,16 @@ export async function fsSource(dir: string): Promise<ModelSource> {
     throw new EngineError('invalid-file', `${root} is not a folder (expected a model folder)`);
   return {
     id: root,
+    async list() {
+      const entries = await readdir(root, { recursive: true, withFileTypes: true });
+      const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+      return Promise.all(
+        files.map(async (file) => ({
+          path: relative(root, file).split('\\').join('/'),
+          size: (await stat(file)).size,
+        })),
+      );
+    },
     async read(path, onProgress) {
       const file = join(root, path);
       try {

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import type { HostEnvironment } from '../backend.ts';
 import { EngineError, messageOf } from '../errors.ts';
-import { hubBaseUrl, isHubId, urlSource, type ModelSource } from '../modelSource.ts';
+import { hubSource, isHubId, urlSource, type ModelSource } from '../modelSource.ts';
 import type { OrtModule } from '../session.ts';
 import type { BackendRequest } from '../types.ts';
 import { fsSource } from './fsSource.ts';
@@ -45,6 +45,6 @@ export async function resolveModelSource(spec: string): Promise<ModelSource> {
       () => false,
     ))
   )
-    return urlSource(hubBaseUrl(spec, process.env.HF_ENDPOINT));
+    return hubSource(spec, process.env.HF_ENDPOINT);
   return fsSource(spec);
 }

@@ -121,6 +121,18 @@ export class GraphIndex {
       case 'DequantizeLinear':
         set(0, typeOf(1));
         break;
+      // onnxruntime's fused ops whose first inputs are integers: the float type comes from a later input.
+      case 'EmbedLayerNormalization':
+        set(0, typeOf(2));
+        set(1, ElemType.INT32);
+        set(2, typeOf(2));
+        break;
+      case 'QAttention':
+        set(0, typeOf(3));
+        break;
+      case 'MatMulIntegerToFloat':
+        set(0, typeOf(2));
+        break;
       case 'QuantizeLinear':
         set(0, typeOf(2) ?? ElemType.UINT8);
         break;

@@ -8,6 +8,9 @@
  * - the last layer's output (hiddenStates[L]): the second LayerNorm output after the last Softmax (attention
  *   LayerNorm, then the layer's final LayerNorm), checked against the same rule on every earlier layer;
  * - the factorized embeddings: the last LayerNorm output that hiddenStates[0] depends on.
+ * ORT-optimized files (sentence-transformers' model_O2…O4) fuse each layer's attention into one com.microsoft
+ * `Attention` node and have no Softmax: their probabilities never exist as a tensor, so only the hidden states
+ * are found (layer i's input is its Attention node's input; LayerNorms include the fused Skip/Embed kinds).
  */
 import { EngineError } from '../errors.ts';
 import type { GraphIndex } from './graphIndex.ts';
@@ -16,9 +19,31 @@ export interface AlbertInternals {
   /** The factorized embeddings (embedding_size wide, after their LayerNorm), before the projection. */
   embeddings: string;
   hiddenStates: string[];
+  /** One per layer; empty when the file fuses attention. */
   attentions: string[];
+  /** One per layer; empty when the file fuses attention. */
   attentionScores: string[];
+  /** The op that fuses attention (e.g. `Attention`) when the file has no Softmax to read. */
+  fusedAttention?: string;
 }
+
+/** onnxruntime's fused attention ops (com.microsoft): the softmax happens inside, out of reach. */
+const FUSED_ATTENTION = new Set([
+  'Attention',
+  'QAttention',
+  'MultiHeadAttention',
+  'PackedAttention',
+  'PackedMultiHeadAttention',
+]);
+/** Fused attention ops whose first input is the layer's own input (the others take projected Q/K/V). */
+const PACKED_INPUT = new Set(['Attention', 'QAttention', 'PackedAttention']);
+/** Fused LayerNorms whose output 0 is the normalized tensor. */
+const FUSED_NORMS = new Set([
+  'LayerNormalization',
+  'SkipLayerNormalization',
+  'SkipSimplifiedLayerNormalization',
+  'EmbedLayerNormalization',
+]);
 
 /** Ops that pass values through unchanged in meaning (precision aside). */
 const TRANSPARENT = new Set(['Cast', 'Identity']);
@@ -35,9 +60,17 @@ function sourceOf(g: GraphIndex, tensor: string): string {
   return t;
 }
 
-/** The input of the layer whose attention is Softmax node `softmax`. */
-function layerInput(g: GraphIndex, softmax: number): string | undefined {
-  const ancestors = g.valueAncestors(g.nodes[softmax]!.input![0]!);
+/** The input of the layer whose attention is node `attention` (a Softmax, or a fused attention op). */
+function layerInput(g: GraphIndex, attention: number): string | undefined {
+  const node = g.nodes[attention]!;
+  if (PACKED_INPUT.has(node.opType!)) {
+    const input = sourceOf(g, node.input![0]!);
+    const producer = g.producerOf(input);
+    return producer && QUANTIZERS.has(producer.opType!) ? producer.input![0]! : input;
+  }
+  const ancestors = new Set(
+    (node.input ?? []).filter((t) => t && g.dataTensors.has(t)).flatMap((t) => [...g.valueAncestors(t)]),
+  );
   let best: { tensor: string; at: number } | undefined;
   for (const i of ancestors) {
     for (const out of g.nodes[i]!.output ?? []) {
@@ -51,11 +84,14 @@ function layerInput(g: GraphIndex, softmax: number): string | undefined {
   return QUANTIZERS.has(producer.opType!) ? producer.input![0]! : best.tensor;
 }
 
-/** Outputs of every LayerNorm: fused LayerNormalization nodes, or the decomposed ReduceMean/Sub/Pow/…/Div chain. */
+/**
+ * Outputs of every LayerNorm: fused LayerNormalization nodes (and onnxruntime's Skip/Embed variants), or the
+ * decomposed ReduceMean/Sub/Pow/…/Div chain.
+ */
 export function layerNormOutputs(g: GraphIndex): Map<string, number> {
   const found = new Map<string, number>();
   g.nodes.forEach((node, i) => {
-    if (node.opType === 'LayerNormalization') {
+    if (FUSED_NORMS.has(node.opType!)) {
       found.set(node.output![0]!, i);
       return;
     }
@@ -92,15 +128,18 @@ export function layerNormOutputs(g: GraphIndex): Map<string, number> {
 export function locateInternals(g: GraphIndex, layers: number, file: string): AlbertInternals {
   const fail = (what: string) =>
     new EngineError('unsupported-graph', `${file}: could not find ${what} in the ONNX graph`, file);
-  const softmaxes = g.nodesOfType('Softmax');
+  let softmaxes = g.nodesOfType('Softmax');
+  const fused = g.nodes.flatMap((n, i) => (FUSED_ATTENTION.has(n.opType!) ? [i] : []));
+  const fusedAttention = softmaxes.length === 0 && fused.length > 0 ? g.nodes[fused[0]!]!.opType! : undefined;
+  if (fusedAttention) softmaxes = fused;
   if (softmaxes.length !== layers)
     throw new EngineError(
       'unsupported-graph',
-      `${file}: expected ${layers} attention Softmax nodes (one per layer, config.json num_hidden_layers = ${layers}) but the graph has ${softmaxes.length}`,
+      `${file}: expected ${layers} attention ${fusedAttention ?? 'Softmax'} nodes (one per layer, config.json num_hidden_layers = ${layers}) but the graph has ${softmaxes.length}`,
       file,
     );
-  const attentions = softmaxes.map((i) => g.nodes[i]!.output![0]!);
-  const attentionScores = softmaxes.map((i) => g.nodes[i]!.input![0]!);
+  const attentions = fusedAttention ? [] : softmaxes.map((i) => g.nodes[i]!.output![0]!);
+  const attentionScores = fusedAttention ? [] : softmaxes.map((i) => g.nodes[i]!.input![0]!);
   const hiddenStates = softmaxes.map((s, layer) => {
     const input = layerInput(g, s);
     if (!input) throw fail(`the input of layer ${layer} (the tensor feeding its query and key projections)`);
@@ -129,5 +168,5 @@ export function locateInternals(g: GraphIndex, layers: number, file: string): Al
     .filter(([, at]) => beforeProjection.has(at))
     .toSorted((a, b) => b[1] - a[1])[0]?.[0];
   if (!embeddings) throw fail('the embedding LayerNorm before embedding_hidden_mapping_in');
-  return { embeddings, hiddenStates, attentions, attentionScores };
+  return { embeddings, hiddenStates, attentions, attentionScores, ...(fusedAttention && { fusedAttention }) };
 }

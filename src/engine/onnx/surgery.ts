@@ -6,7 +6,8 @@
 import { EngineError } from '../errors.ts';
 import { GraphIndex } from './graphIndex.ts';
 import { locateInternals, type AlbertInternals } from './locate.ts';
-import { decodeModel, ElemType, encodeModel, onnx } from './proto.ts';
+import { describePrecision, type Precision } from './precision.ts';
+import { decodeModel, ElemType, encodeModel, onnx, toNumber } from './proto.ts';
 
 export interface PreparedModel {
   /** The modified ONNX file. */
@@ -15,10 +16,8 @@ export interface PreparedModel {
   outputs: AlbertInternals & { logits?: string };
   /** The graph's own outputs before surgery (for a raw run of the same file). */
   originalOutputs: string[];
-  /** Element type of the graph's float computation (float16 files compute in half precision). */
-  computeType: 'float32' | 'float16';
-  /** Which kinds of weight MatMul the file uses. */
-  quantized: boolean;
+  /** What the file's weights and activations are, read from its graph. */
+  precision: Precision;
 }
 
 export function prepareAlbertGraph(source: Uint8Array, layers: number, file: string): PreparedModel {
@@ -69,13 +68,14 @@ export function prepareAlbertGraph(source: Uint8Array, layers: number, file: str
     attentions: internals.attentions.map((t, i) => expose(t, `attention_${i}`)),
     attentionScores: internals.attentionScores.map((t, i) => expose(t, `attention_scores_${i}`)),
   };
+  if (internals.fusedAttention) outputs.fusedAttention = internals.fusedAttention;
   const originalOutputs = g.graphOutputs;
   if (originalOutputs.includes('logits')) outputs.logits = 'logits';
+  const initializerDims = new Map(graph.initializer.map((t) => [t.name ?? '', (t.dims ?? []).map(toNumber)]));
   return {
     bytes: encodeModel(model),
     outputs,
     originalOutputs,
-    computeType: graph.initializer.some((t) => t.dataType === ElemType.FLOAT16) ? 'float16' : 'float32',
-    quantized: g.nodesOfType('MatMulInteger').length > 0,
+    precision: describePrecision(g, (name) => initializerDims.get(name)),
   };
 }

@@ -4,6 +4,8 @@
  * encoded as one pair — how much attention crosses between them in each layer and head.
  */
 import { useCallback, useMemo } from 'react';
+import { choiceFromParam } from '../../app/models.ts';
+import { SENTENCE_MODEL } from '../../engine/catalogue.ts';
 import { useStore } from '../../state/store.ts';
 import { crossAttentionSpec, similarityLines } from '../charts/compare.ts';
 import { HeatmapCanvas } from '../charts/heatmap/HeatmapCanvas.tsx';
@@ -11,11 +13,29 @@ import { Plot } from '../charts/Plot.tsx';
 import { useController } from '../controllerContext.ts';
 import { useDebounced } from '../useDebounced.ts';
 import { useFetched } from '../useFetched.ts';
-import { PoolingSelect, RandomWeightsNote } from './common.tsx';
+import { PoolingSelect, RandomWeightsNote, usePooling } from './common.tsx';
 import { Alignment } from './Alignment.tsx';
 
 /** Above this, say that raw ALBERT finds most pairs similar. */
 const HIGH_COSINE = 0.6;
+
+/** For a model not trained for similarity: one click loads one that is. */
+function SwitchToSentenceModel() {
+  const controller = useController();
+  return (
+    <p className="hint">
+      This model was not trained to compare sentences.{' '}
+      <button
+        type="button"
+        data-testid="compare.switch-model"
+        onClick={() => void controller.load(choiceFromParam(SENTENCE_MODEL.repo), { dtype: 'auto' })}
+      >
+        Load {SENTENCE_MODEL.name}
+      </button>{' '}
+      ({SENTENCE_MODEL.sizesMB.fp32} MB): {SENTENCE_MODEL.purpose}
+    </p>
+  );
+}
 
 export function ComparePanel() {
   const { client } = useController();
@@ -23,7 +43,7 @@ export function ComparePanel() {
   const b = useStore((s) => s.compareB);
   const setA = useStore((s) => s.setCompareA);
   const setB = useStore((s) => s.setCompareB);
-  const pooling = useStore((s) => s.pooling);
+  const pooling = usePooling().mode;
   const layer = useStore((s) => s.layer);
   const info = useStore((s) => s.info);
   const ready = useStore(
@@ -42,7 +62,7 @@ export function ComparePanel() {
   const cosine = view?.perLayer[pooling][layer];
   const cross = useMemo(
     () =>
-      view && [
+      view?.pair && [
         crossAttentionSpec(view.pair.aToB, 'Share of attention A’s tokens give B’s, per layer and head'),
         crossAttentionSpec(view.pair.bToA, 'Share of attention B’s tokens give A’s, per layer and head'),
       ],
@@ -68,6 +88,7 @@ export function ComparePanel() {
       <div className="row">
         <PoolingSelect />
       </div>
+      {info && !info.sentence && <SwitchToSentenceModel />}
       <RandomWeightsNote what="these similarities" />
       {compared.error && <p className="error">Could not compare: {compared.error}</p>}
       {view && cosine !== undefined && (
@@ -80,7 +101,12 @@ export function ComparePanel() {
             </small>
             {compared.pending && <small> (updating…)</small>}
           </p>
-          {cosine >= HIGH_COSINE && (
+          {view.truncatedTo && (
+            <p className="hint" data-testid="compare.truncated">
+              Cut to {view.truncatedTo} tokens, the longest input this model was trained on.
+            </p>
+          )}
+          {cosine >= HIGH_COSINE && !info?.sentence && (
             <p className="hint" data-testid="compare.caveat">
               A high cosine is not proof of similar meaning: raw ALBERT, not fine-tuned for similarity, gives
               high cosines to most pairs of sentences (its vectors share a large common direction). Look at
@@ -95,7 +121,12 @@ export function ComparePanel() {
             tokensB={view.b.tokens}
           />
           <h3>Pair mode: A and B as one input, [CLS] A [SEP] B [SEP]</h3>
-          {view.pair.truncated && (
+          {!view.pair && info?.attentionUnavailable && (
+            <p className="warning" data-testid="compare.pair-unavailable">
+              No cross-attention: {info.attentionUnavailable}.
+            </p>
+          )}
+          {view.pair?.truncated && (
             <p className="warning">The pair was longer than the model takes and was cut.</p>
           )}
           {cross && (

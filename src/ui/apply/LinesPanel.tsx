@@ -16,7 +16,7 @@ import { pcaScatter } from '../charts/projection.ts';
 import { useController } from '../controllerContext.ts';
 import { useDebounced } from '../useDebounced.ts';
 import { useFetched } from '../useFetched.ts';
-import { JobProgress, nonEmptyLines, PoolingSelect, RandomWeightsNote } from './common.tsx';
+import { JobProgress, nonEmptyLines, PoolingSelect, RandomWeightsNote, usePooling } from './common.tsx';
 import { EXAMPLE_LINES } from '../../app/examples.ts';
 
 const BATCH_SIZE = 16;
@@ -38,6 +38,8 @@ export function LinesPanel() {
   const text = useStore((s) => s.linesText);
   const setText = useStore((s) => s.setLinesText);
   const pooling = useStore((s) => s.pooling);
+  /** How the vectors were made, for the download (the model's own pooling, or the one chosen). */
+  const poolingUsed = usePooling();
   const layer = useStore((s) => s.layer);
   const [job, setJob] = useState<Job>();
   const [error, setError] = useState<string>();
@@ -92,7 +94,7 @@ export function LinesPanel() {
         bytes: JSON.stringify(
           {
             layer,
-            pooling,
+            pooling: poolingUsed,
             lines: shownLines.slice(0, n),
             order: view.order,
             similarity: Array.from({ length: n }, (_, i) =>

@@ -1,5 +1,6 @@
 /** Controls the applications share: the pooling choice, and a running job's progress with its cancel button. */
 import type { Pooling } from '../../engine/pooling.ts';
+import { resolvePooling, type PoolingRequest, type SentencePooling } from '../../engine/sentenceModel.ts';
 import { useStore } from '../../state/store.ts';
 import type { LinesProgress } from '../../worker/protocol.ts';
 
@@ -9,24 +10,58 @@ export const POOLING_LABELS: Record<Pooling, string> = {
   max: 'max over tokens',
 };
 
+/** The pooling in use: the request resolved against the loaded model's own. */
+export function usePooling(): SentencePooling {
+  const request = useStore((s) => s.pooling);
+  const model = useStore((s) => s.info?.sentence);
+  return resolvePooling(request, model);
+}
+
+/** "mean, normalized, at most 100 tokens" */
+function describe(p: SentencePooling): string {
+  return [
+    POOLING_LABELS[p.mode],
+    ...(p.normalize ? ['normalized'] : []),
+    ...(p.maxLength ? [`at most ${p.maxLength} tokens`] : []),
+  ].join(', ');
+}
+
+/** Where the pooling in use comes from, in one sentence. */
+function source(p: SentencePooling): string {
+  if (p.source === 'model') return `the model's own, from its sentence-transformers files (${p.from})`;
+  if (p.source === 'model card') return `the model's own, as ${p.from} states`;
+  if (p.source === 'default') return 'the default: this model has no sentence pooling of its own';
+  return 'your choice';
+}
+
 export function PoolingSelect() {
   const pooling = useStore((s) => s.pooling);
   const setPooling = useStore((s) => s.setPooling);
+  const model = useStore((s) => s.info?.sentence);
+  const resolved = usePooling();
   return (
-    <label>
-      Pooling{' '}
-      <select
-        data-testid="apply.pooling"
-        value={pooling}
-        onChange={(e) => setPooling(e.target.value as Pooling)}
-      >
-        {(Object.keys(POOLING_LABELS) as Pooling[]).map((p) => (
-          <option key={p} value={p}>
-            {POOLING_LABELS[p]}
+    <>
+      <label>
+        Pooling{' '}
+        <select
+          data-testid="apply.pooling"
+          value={pooling}
+          onChange={(e) => setPooling(e.target.value as PoolingRequest)}
+        >
+          <option value="auto">
+            {model ? `the model's own (${describe(model)})` : `default (${POOLING_LABELS.mean})`}
           </option>
-        ))}
-      </select>
-    </label>
+          {(Object.keys(POOLING_LABELS) as Pooling[]).map((p) => (
+            <option key={p} value={p}>
+              {POOLING_LABELS[p]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className="hint" data-testid="apply.pooling-source" data-source={resolved.source}>
+        {resolved.mode} pooling: {source(resolved)}
+      </span>
+    </>
   );
 }
 

@@ -1,0 +1,61 @@
+/**
+ * What a model folder holds, as each kind of source tells it: the hub's tree API (with the sizes the hub lists),
+ * HEAD probes on a plain static host (where a web page means "missing"), the disk, and a picked folder.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeHub, type FakeHub } from '../../scripts/lib/fakeHub.ts';
+import { blobSource } from './blobSource.ts';
+import { hubSource, PROBED_FILES, urlSource } from './modelSource.ts';
+import { fsSource } from './node/fsSource.ts';
+import { TINY_MODEL } from './testing/fixtures.ts';
+
+let hub: FakeHub;
+beforeAll(async () => {
+  hub = await startFakeHub(
+    { 'Xenova/albert-tiny-random': TINY_MODEL },
+    { listedSizes: { 'Xenova/albert-tiny-random': { 'onnx/model.onnx': 45_300_000 } } },
+  );
+});
+afterAll(() => hub.close());
+
+describe('listing a model folder', () => {
+  it('a hub repo lists every file with the size the hub gives, in one request to its tree API', async () => {
+    hub.requests.length = 0;
+    const files = await hubSource('Xenova/albert-tiny-random', hub.url).list!();
+    expect(hub.requests).toEqual(['GET /api/models/Xenova/albert-tiny-random/tree/main?recursive=true']);
+    expect(files).toContainEqual({ path: 'onnx/model.onnx', size: 45_300_000 });
+    expect(files).toContainEqual({ path: 'config.json', size: expect.any(Number) });
+    // Folders are not files.
+    expect(files.some((f) => f.path === 'onnx')).toBe(false);
+  });
+
+  it('a missing hub repo fails to list (the engine then goes without a listing)', async () => {
+    await expect(hubSource('nobody/nothing', hub.url).list!()).rejects.toThrow(
+      'listing nobody/nothing failed: HTTP 404',
+    );
+  });
+
+  it('a plain folder URL is probed with HEAD; a web page where a file should be counts as absent', async () => {
+    const seen: string[] = [];
+    const fetchImpl = (async (url: string, init?: RequestInit) => {
+      seen.push(`${init?.method ?? 'GET'} ${url}`);
+      if (url.endsWith('onnx/model.onnx'))
+        return new Response(null, { status: 200, headers: { 'Content-Length': '1234' } });
+      if (url.endsWith('onnx/model_q4.onnx')) return new Response(null, { status: 200 });
+      // An SPA host answers everything else with its index page.
+      return new Response(null, { status: 200, headers: { 'Content-Type': 'text/html' } });
+    }) as typeof fetch;
+    const files = await urlSource('https://static.example/m', fetchImpl).list!();
+    expect(files).toEqual([{ path: 'onnx/model.onnx', size: 1234 }, { path: 'onnx/model_q4.onnx' }]);
+    expect(seen).toHaveLength(PROBED_FILES.length);
+    expect(seen.every((r) => r.startsWith('HEAD https://static.example/m/'))).toBe(true);
+  });
+
+  it('a folder on disk and a picked folder list their files with sizes', async () => {
+    const disk = await (await fsSource(TINY_MODEL)).list!();
+    expect(disk.find((f) => f.path === 'onnx/model.onnx')?.size).toBeGreaterThan(1000);
+    expect(disk.map((f) => f.path)).toContain('tokenizer.json');
+    const picked = blobSource('m', [{ path: 'onnx/model_q4.onnx', file: new Blob([new Uint8Array(7)]) }]);
+    expect(await picked.list!()).toEqual([{ path: 'onnx/model_q4.onnx', size: 7 }]);
+  });
+});

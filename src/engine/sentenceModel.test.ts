@@ -1,0 +1,121 @@
+/**
+ * A sentence-transformers folder's own files decide how sentence vectors are made; a folder without them
+ * keeps the default, and a broken or unsupported layout says which file is wrong.
+ */
+import { describe, expect, it } from 'vitest';
+import { EngineError } from './errors.ts';
+import type { ModelSource } from './modelSource.ts';
+import { pool } from './pooling.ts';
+import {
+  DEFAULT_POOLING,
+  readSentenceLayout,
+  resolvePooling,
+  sentenceVector,
+  sentenceVectors,
+  type SentencePooling,
+} from './sentenceModel.ts';
+
+/** A folder in memory; `reads` records what was asked for. */
+function memory(files: Record<string, unknown>): ModelSource & { reads: string[] } {
+  const reads: string[] = [];
+  return {
+    id: 'memory/',
+    reads,
+    async read(path) {
+      reads.push(path);
+      if (!(path in files)) throw new EngineError('missing-file', `${path} is missing`, path);
+      const value = files[path];
+      return new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+    },
+  };
+}
+
+const MODULES = [
+  { idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Transformer' },
+  { idx: 1, name: '1', path: '1_Pooling', type: 'sentence_transformers.models.Pooling' },
+  { idx: 2, name: '2', path: '2_Normalize', type: 'sentence_transformers.models.Normalize' },
+];
+const modes = (on: string) => ({
+  pooling_mode_cls_token: on === 'cls',
+  pooling_mode_mean_tokens: on === 'mean',
+  pooling_mode_max_tokens: on === 'max',
+  pooling_mode_mean_sqrt_len_tokens: on === 'sqrt',
+});
+
+describe('readSentenceLayout', () => {
+  it('reads pooling, normalization and max_seq_length from the layout', async () => {
+    const source = memory({
+      'modules.json': MODULES,
+      '1_Pooling/config.json': modes('cls'),
+      'sentence_bert_config.json': { max_seq_length: 100 },
+    });
+    expect(await readSentenceLayout(source, undefined)).toEqual({
+      mode: 'cls',
+      normalize: true,
+      maxLength: 100,
+      source: 'model',
+      from: 'modules.json, 1_Pooling/config.json, sentence_bert_config.json',
+    });
+  });
+
+  it('without a Normalize module or a max length, neither applies', async () => {
+    const source = memory({ 'modules.json': MODULES.slice(0, 2), '1_Pooling/config.json': modes('mean') });
+    expect(await readSentenceLayout(source, undefined)).toEqual({
+      mode: 'mean',
+      normalize: false,
+      source: 'model',
+      from: 'modules.json, 1_Pooling/config.json',
+    });
+  });
+
+  it('a folder without modules.json has no layout; a listing without it costs no request', async () => {
+    expect(await readSentenceLayout(memory({}), undefined)).toBeUndefined();
+    const listed = memory({});
+    expect(await readSentenceLayout(listed, [{ path: 'config.json' }])).toBeUndefined();
+    expect(listed.reads).toEqual([]);
+  });
+
+  it('names the broken file: bad JSON, or a pooling the playground does not do', async () => {
+    await expect(readSentenceLayout(memory({ 'modules.json': '[{' }), undefined)).rejects.toThrow(
+      /^modules\.json is not valid JSON/,
+    );
+    await expect(
+      readSentenceLayout(
+        memory({ 'modules.json': MODULES, '1_Pooling/config.json': modes('sqrt') }),
+        undefined,
+      ),
+    ).rejects.toThrow(
+      '1_Pooling/config.json: pooling pooling_mode_mean_sqrt_len_tokens is not supported (the playground pools by one of mean, cls or max)',
+    );
+  });
+});
+
+describe('resolvePooling and sentence vectors', () => {
+  const model: SentencePooling = { mode: 'mean', normalize: true, maxLength: 100, source: 'model' };
+
+  it('auto takes the model’s own, else the default; an explicit choice is raw but keeps the length', () => {
+    expect(resolvePooling('auto', model)).toBe(model);
+    expect(resolvePooling('auto', undefined)).toBe(DEFAULT_POOLING);
+    expect(resolvePooling('cls', model)).toEqual({
+      mode: 'cls',
+      normalize: false,
+      source: 'option',
+      maxLength: 100,
+    });
+    expect(resolvePooling('max', undefined)).toEqual({ mode: 'max', normalize: false, source: 'option' });
+  });
+
+  it('normalizes when the model does, and only then', () => {
+    const hidden = { data: Float32Array.from([3, 0, 0, 4, 1, 1]), dims: [3, 2] };
+    const raw = pool(hidden, 'mean');
+    expect(Array.from(sentenceVector(hidden, DEFAULT_POOLING))).toEqual(Array.from(raw));
+    const unit = sentenceVector(hidden, model);
+    expect(Math.hypot(...unit)).toBeCloseTo(1, 6);
+    expect(unit[0]! / unit[1]!).toBeCloseTo(raw[0]! / raw[1]!, 6);
+    // A batch: each text's own rows (the padding row of the second is left out).
+    const batch = { data: Float32Array.from([3, 4, 0, 0, 6, 8, 9, 9]), dims: [2, 2, 2] };
+    const [a, b] = sentenceVectors(batch, [1, 1], model);
+    expect(Array.from(a!)).toEqual([Math.fround(0.6), Math.fround(0.8)]);
+    expect(Array.from(b!)).toEqual([Math.fround(0.6), Math.fround(0.8)]);
+  });
+});
