@@ -8,6 +8,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { startFakeHub, type FakeHub } from '../scripts/lib/fakeHub.ts';
+import { CATALOGUE } from '../src/engine/catalogue.ts';
 import { DTYPE_FACTS, DTYPES, type Dtype } from '../src/engine/dtypes.ts';
 import { alignedQ4Model } from './fixtures/alignedModel.ts';
 import { embedInNode, maxAbsDiff } from './fixtures/nodeEngine.ts';
@@ -52,24 +53,18 @@ test.beforeAll(async () => {
     },
     {
       port: HUB_PORT,
+      // The sizes the hub lists for each file (the catalogue's, from the hub's own listings).
       listedSizes: {
-        'Xenova/albert-base-v2': sizes({
-          fp32: 45.3,
-          q8: 40.2,
-          fp16: 23,
-          int8: 11.8,
-          uint8: 11.8,
-          q4: 20.6,
-          q4f16: 12.4,
-          bnb4: 20.2,
-        }),
-        'Xenova/paraphrase-albert-small-v2': sizes({ fp32: 44.6, q8: 39.7, fp16: 22.4 }),
+        ...Object.fromEntries(CATALOGUE.map((entry) => [entry.repo, sizes(entry.sizesMB)])),
         'sentence-transformers/paraphrase-albert-small-v2': {
           'onnx/model.onnx': 44.6 * MB,
           'onnx/model_O1.onnx': 44.5 * MB,
           'onnx/model_O2.onnx': 79.8 * MB,
           'onnx/model_O3.onnx': 79.8 * MB,
           'onnx/model_O4.onnx': 39.9 * MB,
+          'onnx/model_qint8_arm64.onnx': 39.8 * MB,
+          'onnx/model_qint8_avx512.onnx': 39.8 * MB,
+          'onnx/model_quint8_avx2.onnx': 39.8 * MB,
         },
       },
     },
@@ -128,11 +123,18 @@ test('a hub repo: the panel offers exactly its eight files with the hub’s size
   );
   await app.shot('hub-dtypes');
 
-  // A repo with three files offers three (and the catalogue lists the four models with their sizes).
+  // The catalogue: four models with their sizes; each loads in a click (the others from the hub as well).
   await page.getByTestId('model.catalogue').locator('summary').click();
   await expect(page.getByTestId('model.catalogue-entry')).toHaveCount(4);
-  await page.getByTestId('model.catalogue.paraphrase-albert-small-v2').click();
-  await app.waitReady();
+  await expect(page.getByTestId('model.catalogue-entry').first()).toContainText(
+    '12 layers × 768 · 45.3 MB (fp32) … 11.8 MB (int8)',
+  );
+  for (const name of ['albert-large-v2', 'paraphrase-albert-base-v2', 'paraphrase-albert-small-v2']) {
+    await page.getByTestId(`model.catalogue.${name}`).click();
+    await app.waitReady();
+    await expect(page).toHaveURL(new RegExp(`model=Xenova%2F${name}`));
+  }
+  // A repo with three files offers three.
   await expect(options).toHaveCount(4);
   await expect(options.nth(2)).toHaveText('fp16 · 22.4 MB · float16 · WebGPU with shader-f16, or WASM');
   await expect(page).toHaveURL(/model=Xenova%2Fparaphrase-albert-small-v2/);
@@ -245,10 +247,55 @@ test('a sentence-transformers repo: its own pooling, every file it has, and fuse
   const plain = embedInNode(TEXT, undefined, ST, ['--no-attentions']);
   expect(maxAbsDiff(fused.hiddenStates, plain.hiddenStates)).toBeLessThan(1e-4);
   expect(fused.attentions).toEqual([]);
+  expect(fused.attentionUnavailable).toMatch(/^this file fuses attention/);
   await app.shot('fused-attention');
   await page.getByTestId('attention.load-plain').click();
   await app.waitReady();
   await expect(page.getByTestId('chart.attention')).toBeVisible();
+
+  // Every other file the repo has loads too, with the numbers of the same file in Node.
+  const files: [string, Dtype, number][] = [
+    ['onnx/model_O1.onnx', 'fp32', 1e-4],
+    ['onnx/model_O3.onnx', 'fp32', 1e-4],
+    ['onnx/model_O4.onnx', 'fp16', 2e-2],
+    ['onnx/model_qint8_arm64.onnx', 'q8', 5e-2],
+    ['onnx/model_qint8_avx512.onnx', 'q8', 5e-2],
+    ['onnx/model_quint8_avx2.onnx', 'q8', 5e-2],
+  ];
+  for (const [file, kind, tolerance] of files) {
+    await page.getByTestId('model.dtype').selectOption(`file:${file}`);
+    await app.waitReady();
+    await expect(page.getByTestId('status.dtype'), file).toHaveAttribute('data-dtype', kind);
+    const shown = await embedOnPage(page);
+    const node = embedInNode(TEXT, undefined, ST, ['--model-file', file, '--no-attentions']);
+    expect(maxAbsDiff(shown.hiddenStates, node.hiddenStates), file).toBeLessThan(tolerance);
+  }
+});
+
+test('sentence-transformers files on WebGPU: O1 runs there; a fused file, whose masked Attention WebGPU refuses, runs on WASM and says why', async ({
+  page,
+}) => {
+  const app = new Playground(page);
+  for (const [file, where] of [
+    ['onnx/model_O1.onnx', 'webgpu'],
+    ['onnx/model_O2.onnx', 'wasm'],
+  ] as const) {
+    await app.open({
+      model: 'sentence-transformers/paraphrase-albert-small-v2',
+      backend: 'webgpu',
+      file,
+      text: TEXT,
+    });
+    await app.waitReady();
+    await expect(page.getByTestId('status.backend'), file).toHaveAttribute('data-backend', where);
+    if (where === 'wasm')
+      await expect(page.getByTestId('status.fallback')).toContainText(
+        "its fused Attention takes an attention mask, which onnxruntime-web 1.30's WebGPU Attention kernel refuses",
+      );
+    const shown = await embedOnPage(page);
+    const node = embedInNode(TEXT, undefined, ST, ['--model-file', file, '--no-attentions']);
+    expect(maxAbsDiff(shown.hiddenStates, node.hiddenStates), file).toBeLessThan(1e-4);
+  }
 });
 
 test('compare mode offers a sentence-embedding ALBERT in one click when the model is not one', async ({

@@ -20,6 +20,7 @@ function fetchModel(args: string[], env: Record<string, string>): Promise<{ code
 
 let hub: FakeHub;
 let corrupt: FakeHub;
+let unlisted: FakeHub;
 beforeAll(async () => {
   const noFp16 = tinyModelCopy();
   rmSync(join(noFp16, 'onnx/model_fp16.onnx'));
@@ -28,6 +29,7 @@ beforeAll(async () => {
     'someone/no-fp16': noFp16,
     'sentence-transformers/paraphrase-albert-small-v2': PARAPHRASE_MODEL,
   });
+  unlisted = await startFakeHub({ 'someone/no-fp16': noFp16 }, { listing: false });
   corrupt = await startFakeHub(
     { 'Xenova/albert-tiny-random': TINY_MODEL },
     {
@@ -41,6 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await hub.close();
   await corrupt.close();
+  await unlisted.close();
 });
 
 describe('models:fetch', () => {
@@ -50,7 +53,7 @@ describe('models:fetch', () => {
       HF_ENDPOINT: hub.url,
       ALBERT_MODELS_DIR: dir,
     });
-    expect(r.stderr).toContain('models:fetch: 11 files');
+    expect(r.stderr).toContain('models:fetch: 12 files');
     expect(r.code).toBe(0);
     for (const file of [
       'config.json',
@@ -94,7 +97,34 @@ describe('models:fetch', () => {
       expect(existsSync(join(folder, file)), file).toBe(true);
     // The repo has no fp16 or q4 file: none is asked for.
     expect(existsSync(join(folder, 'onnx/model_fp16.onnx'))).toBe(false);
-    expect(r.stderr).toContain('models:fetch: 8 files');
+    expect(r.stderr).toContain('models:fetch: 9 files');
+    // The folder remembers its repo, so the site copy of a known model keeps its card's pooling.
+    expect(JSON.parse(readFileSync(join(folder, 'hub.json'), 'utf8'))).toEqual({
+      repo: 'sentence-transformers/paraphrase-albert-small-v2',
+      revision: 'main',
+    });
+  });
+
+  it('without the hub’s listing, tries the usual names and skips what the repo lacks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'albert-models-'));
+    const r = await fetchModel(['someone/no-fp16', '--dtype', 'all'], {
+      HF_ENDPOINT: unlisted.url,
+      ALBERT_MODELS_DIR: dir,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /models:fetch: could not list someone\/no-fp16 \(listing someone\/no-fp16 failed: HTTP 500\)/,
+    );
+    const onnx = readdirSync(join(dir, 'no-fp16', 'onnx')).toSorted();
+    expect(onnx).toEqual([
+      'model.onnx',
+      'model_bnb4.onnx',
+      'model_int8.onnx',
+      'model_q4.onnx',
+      'model_q4f16.onnx',
+      'model_quantized.onnx',
+      'model_uint8.onnx',
+    ]);
   });
 
   it('leaves nothing behind when a file is missing on the hub', async () => {

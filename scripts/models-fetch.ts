@@ -7,17 +7,15 @@
  * SHA-256 the hub announces (X-Linked-Size / X-Linked-Etag for LFS files), and only then renamed into place.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DTYPE_FACTS, DTYPES, isDtype } from '../src/engine/dtypes.ts';
+import { PROVENANCE_FILE, SENTENCE_LAYOUT_FILES } from '../src/engine/layoutFiles.ts';
 import { hubBaseUrl, hubSource, isHubId, type ListedFile } from '../src/engine/modelSource.ts';
 import { writeManifest } from './lib/manifest.ts';
 
 class FetchError extends Error {}
-
-/** A sentence-transformers repo's own files: how it pools and how long its inputs are. */
-const SENTENCE_FILES = ['modules.json', 'sentence_bert_config.json', 'config_sentence_transformers.json'];
 
 const mb = (n: number) => (n / 1e6).toFixed(1);
 
@@ -28,14 +26,20 @@ function progressBar(file: string, loaded: number, total: number | undefined): s
   return `${file}  [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${mb(loaded)}/${mb(total)} MB ${Math.floor((100 * loaded) / total)}%`;
 }
 
-/** Downloads one file to `temp`, verifying it; returns its size. */
-async function download(url: string, file: string, temp: string): Promise<number> {
+/** Downloads one file to `temp`, verifying it; returns its size, or undefined for a missing optional file. */
+async function download(
+  url: string,
+  file: string,
+  temp: string,
+  optional = false,
+): Promise<number | undefined> {
   let response: Response;
   try {
     response = await fetch(url);
   } catch (error) {
     throw new FetchError(`could not reach ${url}: ${(error as Error).message}`);
   }
+  if (response.status === 404 && optional) return undefined;
   if (response.status === 404) throw new FetchError(`${file} does not exist at ${url} (HTTP 404)`);
   if (!response.ok || !response.body)
     throw new FetchError(`downloading ${url} failed: HTTP ${response.status}`);
@@ -88,27 +92,46 @@ async function main(): Promise<void> {
   const dest = join(modelsDir, name);
   const temp = join(modelsDir, `.${name}.partial-${process.pid}`);
   const base = hubBaseUrl(repo, process.env.HF_ENDPOINT);
-  // The listing says which dtypes and sentence-transformers files the repo has; without it, only what was asked.
-  const listed: ListedFile[] | undefined = await hubSource(repo, process.env.HF_ENDPOINT).list!().catch(
-    () => undefined,
-  );
-  const has = (path: string) => listed?.some((f) => f.path === path) === true;
+  // The listing says which dtypes and sentence-transformers files the repo has. Without one, the dtype files and
+  // the usual sentence-transformers files are tried, and those the repo lacks are skipped.
+  let listed: ListedFile[] | undefined;
+  try {
+    listed = await hubSource(repo, process.env.HF_ENDPOINT).list!();
+  } catch (error) {
+    console.error(
+      `models:fetch: could not list ${repo} (${(error as Error).message}): trying the usual file names`,
+    );
+  }
+  const has = (path: string) => !listed || listed.some((f) => f.path === path);
   const onnx =
     values.dtype === 'all'
-      ? DTYPES.map((d) => DTYPE_FACTS[d].file).filter((f) => !listed || has(f))
+      ? DTYPES.map((d) => DTYPE_FACTS[d].file).filter(has)
       : [DTYPE_FACTS[values.dtype as keyof typeof DTYPE_FACTS].file];
-  const files = [
+  const required = [
     'config.json',
     'tokenizer.json',
     'tokenizer_config.json',
-    ...SENTENCE_FILES.filter(has),
-    ...(listed ? listed.map((f) => f.path).filter((p) => /^\d+_Pooling\/config\.json$/.test(p)) : []),
-    ...onnx,
+    ...(values.dtype === 'all' && !listed ? [] : onnx),
+  ];
+  const optional = [
+    ...SENTENCE_LAYOUT_FILES.filter(has),
+    ...(listed?.map((f) => f.path).filter((p) => /^[2-9]\d*_Pooling\/config\.json$/.test(p)) ?? []),
+    ...(values.dtype === 'all' && !listed ? onnx : []),
   ];
   console.error(`models:fetch: ${repo} from ${base} → ${dest}/`);
   try {
     let bytes = 0;
-    for (const file of files) bytes += await download(base + file, file, join(temp, file));
+    const files: string[] = [];
+    for (const file of [...required, ...optional]) {
+      const size = await download(base + file, file, join(temp, file), !required.includes(file));
+      if (size === undefined) continue;
+      bytes += size;
+      files.push(file);
+    }
+    if (!files.some((f) => f.endsWith('.onnx'))) throw new FetchError(`${repo} has no ONNX file of a dtype`);
+    // Where the folder came from, so a copy served from the site is still known as this repo (its card).
+    writeFileSync(join(temp, PROVENANCE_FILE), `${JSON.stringify({ repo, revision: 'main' }, null, 2)}\n`);
+    files.push(PROVENANCE_FILE);
     // Every file is complete and verified: move them into place.
     for (const file of files) {
       mkdirSync(dirname(join(dest, file)), { recursive: true });

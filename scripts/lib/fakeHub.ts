@@ -32,6 +32,8 @@ export interface FakeHubOptions {
    * the real one's sizes while it serves small test weights.
    */
   listedSizes?: Record<string, Record<string, number>>;
+  /** False: the tree API answers 500, as a hub whose API is down (files still download). */
+  listing?: boolean;
 }
 
 /** Every file of a repo: repo path → local file. */
@@ -61,6 +63,11 @@ export async function startFakeHub(
     res.setHeader('Access-Control-Expose-Headers', 'ETag, X-Linked-Size, X-Linked-Etag, Content-Length');
     const path = decodeURIComponent((req.url ?? '').split('?')[0]!);
     const listing = /^\/api\/models\/([^/]+\/[^/]+)\/tree\/[^/]+\/?$/.exec(path);
+    if (listing && options.listing === false) {
+      res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end('Internal Error');
+      return;
+    }
     if (listing) {
       const repo = repos[listing[1]!];
       if (!repo) {

@@ -13,7 +13,9 @@ export interface EmbedResult {
   ids: number[];
   tokenTypeIds: number[];
   hiddenStates: number[][][];
+  /** Empty when the file fuses attention; `attentionUnavailable` then says why. */
   attentions: number[][][][];
+  attentionUnavailable?: string;
   backend: BackendInfo;
 }
 
@@ -69,6 +71,9 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
         tokenTypeIds: run.tokenTypeIds,
         hiddenStates: layers.map((i) => nested(run.hiddenStates[i]!) as number[][]),
         attentions: (run.attentions ?? []).map((t) => nested(t) as number[][][]),
+        ...(useStore.getState().info?.attentionUnavailable && {
+          attentionUnavailable: useStore.getState().info!.attentionUnavailable,
+        }),
         backend: run.backend,
       };
     },

@@ -93,6 +93,7 @@ function fakeClient(failing: string[] = []) {
       calls.push(`layers ${id} ${JSON.stringify(layers)}`);
       return Object.fromEntries(layers.map((l) => [l, tensor(l, 4)]));
     },
+    list: async () => [{ path: 'onnx/model_q4.onnx', size: 20_600_000, dtype: 'q4' as const }],
     cacheUsage: async () => ({ models: [], totalBytes: 0 }),
     clearCache: async () => undefined,
     debug: async () => undefined,
@@ -152,6 +153,11 @@ describe('Controller', () => {
     expect(s.lifecycle).toBe('error');
     expect(s.error).toEqual({ code: 'network', message: 'cannot reach /models/nope/' });
     expect(s.text).toBe('kept');
+    // The weights menu still knows what the folder holds (listed before the load).
+    expect(s.folderFiles).toEqual({
+      model: '/models/nope/',
+      files: [{ path: 'onnx/model_q4.onnx', size: 20_600_000, dtype: 'q4' }],
+    });
     await expect(controller.ready()).rejects.toThrow('cannot reach /models/nope/');
   });
 
@@ -173,7 +179,7 @@ describe('Controller', () => {
     vi.useRealTimers();
   });
 
-  it('loads the dtype or file the URL names; a new dtype or another model drops the file', async () => {
+  it('loads the dtype or file the URL names; a new dtype drops the file; another model starts from auto', async () => {
     const { client, calls } = fakeClient();
     const { env: e, replaced } = env('?model=/models/albert-tiny-random/&file=onnx/model_O2.onnx&dtype=q8');
     const controller = new Controller(client, e);
@@ -190,7 +196,10 @@ describe('Controller', () => {
     expect(replaced.at(-1)).toContain('dtype=int8');
     await controller.load(choice, { modelFile: 'onnx/model_O2.onnx' });
     await controller.load(choiceFromParam('Xenova/albert-base-v2'));
-    expect(calls.filter((c) => c.startsWith('load')).at(-1)).toBe('load Xenova/albert-base-v2 int8');
-    expect(useStore.getState().modelFile).toBeUndefined();
+    // Another folder has other files: not q4's or this file's, so auto.
+    expect(calls.filter((c) => c.startsWith('load')).at(-1)).toBe('load Xenova/albert-base-v2');
+    expect([useStore.getState().dtype, useStore.getState().modelFile]).toEqual(['auto', undefined]);
+    await controller.load(choiceFromParam('Xenova/albert-large-v2'), { dtype: 'q4' });
+    expect(calls.filter((c) => c.startsWith('load')).at(-1)).toBe('load Xenova/albert-large-v2 q4');
   });
 });

@@ -115,7 +115,7 @@ export class Controller {
 
   /**
    * Loads a model; resolves false (with the error in the store) when it fails. A new dtype drops a file chosen
-   * by path; a new model keeps the dtype but not the file (another folder has other files).
+   * by path; another folder starts from `auto` with no file (it has other files), unless a dtype is given.
    */
   async load(
     choice: ModelChoice,
@@ -128,9 +128,9 @@ export class Controller {
   ): Promise<boolean> {
     const generation = ++this.loadGeneration;
     const state = useStore.getState();
-    const dtype = options.dtype ?? state.dtype;
-    // The first load keeps a file from the URL; a new folder or a new dtype drops it.
+    // The first load keeps the URL's dtype and file.
     const otherModel = state.choice !== undefined && choiceIdentity(state.choice) !== choiceIdentity(choice);
+    const dtype = options.dtype ?? (otherModel ? 'auto' : state.dtype);
     const modelFile = options.modelFile ?? (options.dtype || otherModel ? undefined : state.modelFile);
     const backendRequest = options.backend ?? state.backendRequest;
     useStore.setState({
@@ -149,6 +149,14 @@ export class Controller {
       ...(options.keepBanner ? {} : { banner: undefined }),
     });
     this.syncUrl();
+    // What the folder holds, for the weights menu while it loads (and if it fails to).
+    void this.client
+      .list(choice.location)
+      .then((files) => {
+        if (files && generation === this.loadGeneration)
+          useStore.setState({ folderFiles: { model: choiceIdentity(choice), files } });
+      })
+      .catch(() => undefined);
     try {
       const info = await this.client.load({
         model: choice.location,

@@ -41,7 +41,7 @@ two texts are; with --file, one sentence vector per line of a file.
   --out <path>              write the output there instead of stdout
   --backend wasm|webgpu|node  onnxruntime-web WASM (default), WebGPU (browsers only; falls back), or
                             onnxruntime-node
-  --dtype auto|fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4
+  --dtype ${DTYPE_REQUESTS.join('|')}
                             which ONNX file of the folder (transformers.js names: model.onnx,
                             model_fp16.onnx, model_quantized.onnx, model_int8.onnx, …). auto (default):
                             fp32, the model's exact numbers (fp16 on a WebGPU adapter with shader-f16)

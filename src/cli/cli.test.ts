@@ -219,6 +219,21 @@ describe('albert-embed on every dtype and export shape', () => {
     });
   });
 
+  it('says where the numbers come from on stderr when the output cannot carry it (.npy, JSON lines)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'albert-cli-'));
+    const [npy, lines, plain] = await Promise.all([
+      cli([...tiny, '--text', 'hi', '--dtype', 'int8', '--format', 'npy', '--out', join(dir, 'h.npy')]),
+      cli([...tiny, '--file', '-', '--dtype', 'q4'], { input: 'hello\n' }),
+      cli([...tiny, '--file', '-'], { input: 'hello\n' }),
+    ]);
+    expect(npy.stderr).toMatch(
+      /^albert-embed: These numbers come from int8 weights \(int8 weights per tensor/m,
+    );
+    expect(lines.stderr).toMatch(/These numbers come from q4 weights .* typically differ from fp32 by 0\.18/);
+    expect(plain.stderr).not.toMatch(/These numbers come from/);
+    rmSync(dir, { recursive: true });
+  });
+
   it('runs every file of a sentence-transformers folder, fused ones included, on WASM and onnxruntime-node', async () => {
     const files = [
       'onnx/model.onnx',

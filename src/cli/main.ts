@@ -5,9 +5,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AlbertEngine } from '../engine/albert.ts';
-import { catalogueEntry } from '../engine/catalogue.ts';
 import { EngineError } from '../engine/errors.ts';
-import { hubBaseUrl, hubSource, isHubId, type ModelSource } from '../engine/modelSource.ts';
+import { hubBaseUrl, hubSource, type ModelSource } from '../engine/modelSource.ts';
+import { precisionSentence } from '../engine/fidelity.ts';
 import { resolvePooling } from '../engine/sentenceModel.ts';
 import { fsSource } from '../engine/node/fsSource.ts';
 import { nodeRuntime, resolveModelSource } from '../engine/node/runtime.ts';
@@ -54,20 +54,20 @@ async function defaultModel(): Promise<ModelSource> {
 }
 
 async function loadEngine(options: CliOptions, source: ModelSource): Promise<AlbertEngine> {
-  const repo = options.model && isHubId(options.model) ? options.model : undefined;
   const engine = await AlbertEngine.load({
     source,
     ...(await nodeRuntime(options.backend, options.threads)),
     backend: options.backend,
     dtype: options.dtype,
     modelFile: options.modelFile,
-    // A known repo whose card states its sentence pooling (its folder has no sentence-transformers files).
-    sentence: repo ? catalogueEntry(repo)?.sentence : undefined,
   });
   if (engine.backend.fallbackReason)
     log(`running on ${engine.backend.name}: ${engine.backend.fallbackReason}`);
   if (options.attentions && engine.loaded.attentionUnavailable)
     throw new EngineError('unsupported-graph', `--attentions: ${engine.loaded.attentionUnavailable}`);
+  // JSON carries it in "precision"; .npy, .tsv and JSON lines cannot, so it is said here.
+  const note = precisionSentence(engine.prepared.precision);
+  if (note && (options.format !== 'json' || options.mode.kind === 'file')) log(note);
   return engine;
 }
 

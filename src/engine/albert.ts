@@ -3,7 +3,7 @@
  * pre-softmax scores out — one session.run over a graph whose internals were exposed by surgery. Used by the
  * worker in browsers and by the CLI, tests and benchmarks in Node.
  */
-import { placeFile, planBackend, type HostEnvironment } from './backend.ts';
+import { placeFile, planBackend, type BackendPlan, type HostEnvironment } from './backend.ts';
 import type { AlbertConfig } from './config.ts';
 import type { Dtype } from './dtypes.ts';
 import { EngineError, messageOf } from './errors.ts';
@@ -20,11 +20,6 @@ export interface EngineOptions extends LoadFilesOptions {
   ort: OrtModule;
   host: HostEnvironment;
   backend?: BackendRequest;
-  /**
-   * How sentence vectors are made when the folder does not say (no sentence-transformers files): what a known
-   * model's card states (see catalogue.ts).
-   */
-  sentence?: SentencePooling;
 }
 
 /** What was loaded: which file and why, what the folder offers, and what the file can show. */
@@ -41,6 +36,8 @@ export interface LoadedModel {
   sentence?: SentencePooling;
   /** Why there are no attention maps, when the file fuses attention. */
   attentionUnavailable?: string;
+  /** The folder's file that has them then (its plain export). */
+  attentionFile?: string;
 }
 
 /**
@@ -90,7 +87,7 @@ const preparedCache = new Map<string, PreparedModel>();
 /** The folder's plain export, to name in messages about files that hide what the views need. */
 function plainFile(files: OnnxFileInfo[] | undefined): string {
   const plain = files?.find((f) => f.dtype === 'fp32') ?? files?.find((f) => f.dtype === 'fp16');
-  return `\`${plain?.path ?? 'onnx/model.onnx'}\``;
+  return plain?.path ?? 'onnx/model.onnx';
 }
 
 function prepareOnce(
@@ -107,14 +104,10 @@ function prepareOnce(
     prepared = prepareAlbertGraph(bytes, layers, file);
   } catch (error) {
     // A graph whose layers cannot be found: say which file of the folder can be read.
-    if (
-      error instanceof EngineError &&
-      error.code === 'unsupported-graph' &&
-      file !== plainFile(files).slice(1, -1)
-    )
+    if (error instanceof EngineError && error.code === 'unsupported-graph' && file !== plainFile(files))
       throw new EngineError(
         'unsupported-graph',
-        `${error.message}; load ${plainFile(files)} (the plain export) instead`,
+        `${error.message}; load \`${plainFile(files)}\` (the plain export) instead`,
         file,
       );
     throw error;
@@ -145,7 +138,6 @@ export class AlbertEngine {
     readonly tokenizer: AlbertTokenizer,
     readonly prepared: PreparedModel,
     readonly backend: BackendInfo,
-    readonly modelFile: string,
     readonly loaded: LoadedModel,
     readonly loadTimings: Timings,
     private readonly session: Session,
@@ -153,11 +145,12 @@ export class AlbertEngine {
     private readonly hasTokenTypes: boolean,
   ) {}
 
-  static async load(options: EngineOptions): Promise<AlbertEngine> {
+  /** @param planned where to run, when already known (a WebGPU start that failed: see below) */
+  static async load(options: EngineOptions, planned?: BackendPlan): Promise<AlbertEngine> {
     const t0 = performance.now();
     const request = options.backend ?? 'auto';
     // Where it can run decides what `auto` picks (fp16 only on an adapter with shader-f16).
-    const plan = await planBackend(request, options.host);
+    const plan = planned ?? (await planBackend(request, options.host));
     const files = await loadModelFiles(options.source, options, plan);
     const t1 = performance.now();
     const tokenizer = new AlbertTokenizer(
@@ -177,14 +170,20 @@ export class AlbertEngine {
     const { session, backend } = await openSession(
       options.ort,
       prepared.bytes,
-      placeFile(plan, prepared.precision.kind, prepared.precision.webgpuCaveat),
+      placeFile(plan, prepared.precision.kind, prepared.webgpuCaveat),
       request,
       options.host,
       files.onnxFile,
     );
     const t3 = performance.now();
+    // `auto` chose fp16 for a WebGPU that then failed to start: on WASM, fp32 is both faster and exact.
+    const auto = !options.modelFile && (options.dtype ?? 'auto') === 'auto';
+    if (auto && files.dtype === 'fp16' && plan.name === 'webgpu' && backend.name !== 'webgpu') {
+      await session.release();
+      return AlbertEngine.load(options, { name: 'wasm', reason: backend.fallbackReason });
+    }
     const timings = { filesMs: t1 - t0, surgeryMs: t2 - t1, sessionMs: t3 - t2 };
-    const sentence = files.sentence ?? options.sentence;
+    const sentence = files.sentence;
     const fused = prepared.outputs.fusedAttention;
     const loaded: LoadedModel = {
       file: files.onnxFile,
@@ -193,7 +192,8 @@ export class AlbertEngine {
       ...(files.files && { files: files.files }),
       ...(sentence && { sentence }),
       ...(fused && {
-        attentionUnavailable: `this file fuses attention (onnxruntime's ${fused} op), so its attention maps never exist as numbers; load ${plainFile(files.files)} to see the maps`,
+        attentionUnavailable: `this file fuses attention (onnxruntime's ${fused} op), so its attention maps never exist as numbers; load \`${plainFile(files.files)}\` to see the maps`,
+        attentionFile: plainFile(files.files),
       }),
     };
     return new AlbertEngine(
@@ -202,13 +202,17 @@ export class AlbertEngine {
       tokenizer,
       prepared,
       backend,
-      files.onnxFile,
       loaded,
       timings,
       session,
       options.ort,
       session.inputNames.includes('token_type_ids'),
     );
+  }
+
+  /** Path of the ONNX file inside the folder. */
+  get modelFile(): string {
+    return this.loaded.file;
   }
 
   /** The longest input a sentence vector sees: the model's trained maximum when it states one. */

@@ -78,7 +78,9 @@ describe('placeFile', () => {
         reason: `${kind} weights: DynamicQuantizeLinear/MatMulInteger have no WebGPU kernels (they would fall back to the CPU), so it runs on WASM`,
       });
     expect(placeFile(await plan(withF16), 'bnb4').reason).toMatch(/MatMulBnb4 has only a CPU kernel/);
-    expect(placeFile(await plan(withF16), 'q4', 'K = 16 is padded').reason).toBe('q4 weights: K = 16 is padded');
+    expect(placeFile(await plan(withF16), 'q4', 'K = 16 is padded').reason).toBe(
+      'q4 weights: K = 16 is padded',
+    );
     // A WASM plan stays as it is.
     expect(placeFile({ name: 'wasm' }, 'q8')).toEqual({ name: 'wasm' });
   });

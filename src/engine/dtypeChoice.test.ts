@@ -25,8 +25,14 @@ describe('chooseDtype', () => {
       reason: 'auto: fp32 (the adapter has no shader-f16 for fp16)',
     });
     expect(chooseDtype('auto', all, wasm).dtype).toBe('fp32');
-    // Not on a listing that lacks fp16.
-    expect(chooseDtype('auto', new Set<Dtype>(['fp32', 'q8']), gpuF16).dtype).toBe('fp32');
+    // Not on a listing that lacks fp16; the reason says which was missing.
+    expect(chooseDtype('auto', new Set<Dtype>(['fp32', 'q8']), gpuF16)).toMatchObject({
+      dtype: 'fp32',
+      reason: 'auto: fp32 (this folder has no fp16 file)',
+    });
+    expect(chooseDtype('auto', all, { name: 'node' }).reason).toBe(
+      "auto: fp32 gives the model's exact numbers",
+    );
   });
 
   it('auto never picks a quantized file while a float one exists, and picks the closest one when none does', () => {

@@ -41,13 +41,19 @@ export function chooseDtype(
   const gpuF16 = plan.name === 'webgpu' && plan.shaderF16 === true;
   if (gpuF16 && has('fp16'))
     return pick('fp16', 'auto: fp16 on a WebGPU adapter with shader-f16 is the fastest faithful file');
-  if (has('fp32'))
+  if (has('fp32')) {
+    if (plan.name !== 'webgpu')
+      return pick(
+        'fp32',
+        `auto: fp32 gives the model's exact numbers${plan.name === 'wasm' ? ' and is the fastest faithful file on WASM' : ''}`,
+      );
     return pick(
       'fp32',
-      plan.name === 'webgpu'
-        ? 'auto: fp32 (the adapter has no shader-f16 for fp16)'
-        : "auto: fp32 gives the model's exact numbers and is the fastest faithful file on WASM",
+      gpuF16
+        ? 'auto: fp32 (this folder has no fp16 file)'
+        : 'auto: fp32 (the adapter has no shader-f16 for fp16)',
     );
+  }
   if (has('fp16')) return pick('fp16', 'auto: this folder has no fp32 file; fp16 is the closest to it');
   const closest = BY_FIDELITY.find(has);
   if (closest)

@@ -4,7 +4,7 @@
  * three significant digits.
  */
 import { expect, it } from 'vitest';
-import { measureFidelity } from '../../scripts/measure-fidelity.ts';
+import { measureFidelity } from './testing/measureFidelity.ts';
 import { DTYPES } from './dtypes.ts';
 import { FIDELITY } from './fidelity.ts';
 

@@ -123,10 +123,13 @@ describe('URL sources', () => {
   });
 
   it('reads a whole folder over HTTP with progress per file', async () => {
-    const serve = (async (url: string) =>
-      new Response(tinyFile(url.replace('https://example.test/m/', '')), {
-        status: 200,
-      })) as unknown as typeof fetch;
+    // A host that refuses HEAD: no listing, and the folder still loads by its conventional names.
+    const serve = (async (url: string, init?: RequestInit) =>
+      init?.method === 'HEAD'
+        ? new Response(null, { status: 405 })
+        : new Response(tinyFile(url.replace('https://example.test/m/', '')), {
+            status: 200,
+          })) as unknown as typeof fetch;
     const seen = new Set<string>();
     const loaded = await loadModelFiles(urlSource('https://example.test/m', serve), {
       dtype: 'q8',
@@ -191,12 +194,31 @@ describe('choosing the file', () => {
     }
   });
 
+  it('auto picks fp16 for a WebGPU adapter with shader-f16, and fp32 again when WebGPU then fails to start', async () => {
+    // A real adapter with half-precision shaders, in Node, where onnxruntime-web has no WebGPU to start.
+    const adapter = { info: { vendor: 'nvidia', architecture: 'hopper' }, features: new Set(['shader-f16']) };
+    const engine = await AlbertEngine.load({
+      source: await fsSource(TINY_MODEL),
+      ort: runtime.ort,
+      host: { threads: 1, gpu: { requestAdapter: async () => adapter } },
+      backend: 'auto',
+    });
+    expect(engine.backend.name).toBe('wasm');
+    expect(engine.backend.fallbackReason).toMatch(/^WebGPU could not run this model/);
+    expect([engine.loaded.dtype, engine.loaded.fileReason]).toEqual([
+      'fp32',
+      "auto: fp32 gives the model's exact numbers and is the fastest faithful file on WASM",
+    ]);
+    await engine.dispose();
+  });
+
   it('a fused file loads with its hidden states and says why it has no attention maps', async () => {
     const engine = await load(PARAPHRASE_MODEL, { modelFile: 'onnx/model_O2.onnx' });
     expect(engine.prepared.outputs.fusedAttention).toBe('Attention');
     expect(engine.loaded.attentionUnavailable).toBe(
       "this file fuses attention (onnxruntime's Attention op), so its attention maps never exist as numbers; load `onnx/model.onnx` to see the maps",
     );
+    expect(engine.loaded.attentionFile).toBe('onnx/model.onnx');
     const run = await engine.run('hello world', undefined, { attentions: true, attentionScores: true });
     expect(run.hiddenStates).toHaveLength(3);
     expect([run.attentions, run.attentionScores]).toEqual([[], []]);

@@ -6,16 +6,10 @@
 import type { BackendPlan } from './backend.ts';
 import { parseAlbertConfig, type AlbertConfig } from './config.ts';
 import { chooseDtype } from './dtypeChoice.ts';
-import { DTYPE_FACTS, dtypeOfFile, DTYPES, type Dtype, type DtypeRequest } from './dtypes.ts';
+import { dtypeOfFile, DTYPES, type Dtype, type DtypeRequest } from './dtypes.ts';
 import { EngineError } from './errors.ts';
 import type { FileProgress, ListedFile, ModelSource } from './modelSource.ts';
-import { readSentenceLayout, type SentencePooling } from './sentenceModel.ts';
-
-/** Each dtype's conventional file, as a map (what scripts such as models:fetch read). */
-export const ONNX_FILE_BY_DTYPE = Object.fromEntries(DTYPES.map((d) => [d, DTYPE_FACTS[d].file])) as Record<
-  Dtype,
-  string
->;
+import { readSentencePooling, type SentencePooling } from './sentenceModel.ts';
 
 /** An ONNX file a folder holds: its path, size when the listing gives one, and dtype when it has a dtype's name. */
 export interface OnnxFileInfo {
@@ -37,7 +31,7 @@ export interface ModelFiles {
   fileReason: string;
   /** The folder's ONNX files (dtype files first), when the source could list them. */
   files?: OnnxFileInfo[];
-  /** How the model's own sentence-transformers files say to make sentence vectors, when it has them. */
+  /** How the model makes sentence vectors: its sentence-transformers files, or a known repo's card. */
   sentence?: SentencePooling;
 }
 
@@ -100,7 +94,7 @@ export async function loadModelFiles(
   const [tokenizerBytes, tokenizerConfigBytes, sentence] = await Promise.all([
     source.read('tokenizer.json', options.onProgress),
     source.read('tokenizer_config.json', options.onProgress),
-    readSentenceLayout(source, listing),
+    readSentencePooling(source, listing),
   ]);
   const tokenizerJson = parseJsonObject(tokenizerBytes, 'tokenizer.json');
   const model = tokenizerJson.model as Record<string, unknown> | undefined;

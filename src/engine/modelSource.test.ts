@@ -51,6 +51,17 @@ describe('listing a model folder', () => {
     expect(seen.every((r) => r.startsWith('HEAD https://static.example/m/'))).toBe(true);
   });
 
+  it('a host that answers no HEAD gives no listing (the folder then loads by its conventional names)', async () => {
+    const noHead = (async () => new Response(null, { status: 405 })) as unknown as typeof fetch;
+    await expect(urlSource('https://x.example/m/', noHead).list!()).rejects.toThrow(
+      'https://x.example/m/ answered no HEAD request for a model file',
+    );
+  });
+
+  it('a hub source knows its repo', () => {
+    expect(hubSource('Xenova/albert-base-v2', hub.url).repo).toBe('Xenova/albert-base-v2');
+  });
+
   it('a folder on disk and a picked folder list their files with sizes', async () => {
     const disk = await (await fsSource(TINY_MODEL)).list!();
     expect(disk.find((f) => f.path === 'onnx/model.onnx')?.size).toBeGreaterThan(1000);

@@ -3,7 +3,9 @@
  * hub's `/<repo>/resolve/<revision>/` layout). The filesystem source lives in ./node/fsSource.ts so that
  * browser bundles never see `node:fs`. Reads report byte progress per file.
  */
+import { DTYPE_FACTS, DTYPES } from './dtypes.ts';
 import { EngineError, messageOf } from './errors.ts';
+import { PROVENANCE_FILE, SENTENCE_LAYOUT_FILES } from './layoutFiles.ts';
 
 export interface FileProgress {
   file: string;
@@ -21,6 +23,8 @@ export interface ListedFile {
 export interface ModelSource {
   /** A stable identity for caches and messages: a URL or an absolute path. */
   readonly id: string;
+  /** The hub repo (`owner/name`) the folder is, when it is one. */
+  readonly repo?: string;
   /** Reads one file of the folder; rejects with EngineError('missing-file') if it does not exist. */
   read(path: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array>;
   /**
@@ -32,28 +36,15 @@ export interface ModelSource {
 
 /**
  * Files a folder URL is probed for when no listing exists (a plain static host): the eight dtypes' files, the
- * sentence-transformers layout and its ORT-optimized and quantized exports.
+ * sentence-transformers layout, its ORT-optimized and quantized exports, and the provenance models:fetch writes.
  */
 export const PROBED_FILES = [
-  'modules.json',
-  'sentence_bert_config.json',
-  '1_Pooling/config.json',
-  'onnx/model.onnx',
-  'onnx/model_fp16.onnx',
-  'onnx/model_quantized.onnx',
-  'onnx/model_int8.onnx',
-  'onnx/model_uint8.onnx',
-  'onnx/model_q4.onnx',
-  'onnx/model_q4f16.onnx',
-  'onnx/model_bnb4.onnx',
-  'onnx/model_O1.onnx',
-  'onnx/model_O2.onnx',
-  'onnx/model_O3.onnx',
-  'onnx/model_O4.onnx',
-  'onnx/model_qint8_arm64.onnx',
-  'onnx/model_qint8_avx512.onnx',
-  'onnx/model_qint8_avx512_vnni.onnx',
-  'onnx/model_quint8_avx2.onnx',
+  ...SENTENCE_LAYOUT_FILES,
+  PROVENANCE_FILE,
+  ...DTYPES.map((d) => DTYPE_FACTS[d].file),
+  ...['O1', 'O2', 'O3', 'O4', 'qint8_arm64', 'qint8_avx512', 'qint8_avx512_vnni', 'quint8_avx2'].map(
+    (variant) => `onnx/model_${variant}.onnx`,
+  ),
 ];
 
 export const HUB_ENDPOINT = 'https://huggingface.co';
@@ -103,7 +94,10 @@ function present(response: Response): boolean {
   return response.ok && !response.headers.get('content-type')?.includes('text/html');
 }
 
-/** A folder with no listing: HEAD each file a model folder may hold (sizes from Content-Length). */
+/**
+ * A folder with no listing: HEAD each file a model folder may hold (sizes from Content-Length). A host that
+ * answers no HEAD at all gives no listing (an error), not an empty one, so the folder still loads by name.
+ */
 async function probeFolder(root: string, fetchImpl: typeof fetch): Promise<ListedFile[]> {
   const probes = await Promise.all(
     PROBED_FILES.map(async (path) => {
@@ -113,7 +107,10 @@ async function probeFolder(root: string, fetchImpl: typeof fetch): Promise<Liste
       return { path, ...(Number.isFinite(size) && size > 0 ? { size } : {}) };
     }),
   );
-  return probes.filter((p) => p !== undefined);
+  const found = probes.filter((p) => p !== undefined);
+  if (found.length === 0)
+    throw new EngineError('network', `${root} answered no HEAD request for a model file`);
+  return found;
 }
 
 /**
@@ -130,6 +127,7 @@ export function hubSource(
   const api = `${endpoint.replace(/\/+$/, '')}/api/models/${repo}/tree/${revision}?recursive=true`;
   return {
     ...files,
+    repo,
     async list() {
       const response = await fetchImpl(api);
       if (!response.ok) throw new EngineError('network', `listing ${repo} failed: HTTP ${response.status}`);

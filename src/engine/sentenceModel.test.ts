@@ -9,6 +9,7 @@ import { pool } from './pooling.ts';
 import {
   DEFAULT_POOLING,
   readSentenceLayout,
+  readSentencePooling,
   resolvePooling,
   sentenceVector,
   sentenceVectors,
@@ -75,6 +76,16 @@ describe('readSentenceLayout', () => {
     expect(listed.reads).toEqual([]);
   });
 
+  it('a file that cannot be read without a listing (offline, an old cache) means no layout, not a failure', async () => {
+    const offline: ModelSource = {
+      id: 'cache/',
+      read: async (path) => {
+        throw new EngineError('network', `could not download ${path}`, path);
+      },
+    };
+    expect(await readSentenceLayout(offline, undefined)).toBeUndefined();
+  });
+
   it('names the broken file: bad JSON, or a pooling the playground does not do', async () => {
     await expect(readSentenceLayout(memory({ 'modules.json': '[{' }), undefined)).rejects.toThrow(
       /^modules\.json is not valid JSON/,
@@ -87,6 +98,29 @@ describe('readSentenceLayout', () => {
     ).rejects.toThrow(
       '1_Pooling/config.json: pooling pooling_mode_mean_sqrt_len_tokens is not supported (the playground pools by one of mean, cls or max)',
     );
+  });
+});
+
+describe('readSentencePooling', () => {
+  it('a known hub repo without sentence-transformers files pools as its card says, by source or by hub.json', async () => {
+    const card = { mode: 'mean', maxLength: 100, source: 'model card' };
+    const hub = { ...memory({}), repo: 'Xenova/paraphrase-albert-small-v2' };
+    expect(await readSentencePooling(hub, undefined)).toMatchObject(card);
+    const fetched = memory({ 'hub.json': { repo: 'Xenova/paraphrase-albert-base-v2', revision: 'main' } });
+    expect(await readSentencePooling(fetched, [{ path: 'hub.json' }])).toMatchObject(card);
+    // A repo that is not a sentence model, and a folder that says nothing, keep the default.
+    expect(
+      await readSentencePooling({ ...memory({}), repo: 'Xenova/albert-base-v2' }, undefined),
+    ).toBeUndefined();
+    expect(await readSentencePooling(memory({}), [])).toBeUndefined();
+  });
+
+  it('the folder’s own files win over the card', async () => {
+    const source = {
+      ...memory({ 'modules.json': MODULES.slice(0, 2), '1_Pooling/config.json': modes('cls') }),
+      repo: 'Xenova/paraphrase-albert-small-v2',
+    };
+    expect(await readSentencePooling(source, undefined)).toMatchObject({ mode: 'cls', source: 'model' });
   });
 });
 

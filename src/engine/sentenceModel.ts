@@ -4,7 +4,9 @@
  * `sentence_bert_config.json` the longest input it was trained on. That becomes the default wherever a sentence
  * vector is made; a model without those files keeps the playground's default (mean over every token).
  */
+import { catalogueEntry } from './catalogue.ts';
 import { EngineError, messageOf } from './errors.ts';
+import { PROVENANCE_FILE } from './layoutFiles.ts';
 import type { ListedFile, ModelSource } from './modelSource.ts';
 import { pool, poolBatch, type Pooling } from './pooling.ts';
 import type { FloatTensor } from './types.ts';
@@ -93,8 +95,30 @@ interface Module {
 }
 
 /**
+ * How the model makes sentence vectors: its sentence-transformers files, else — for a known hub repo, by the
+ * source or by the `hub.json` models:fetch writes — its model card's pooling; undefined when neither says.
+ */
+export async function readSentencePooling(
+  source: ModelSource,
+  listing: ListedFile[] | undefined,
+): Promise<SentencePooling | undefined> {
+  const own = await readSentenceLayout(source, listing);
+  if (own) return own;
+  const repo = source.repo ?? (await readProvenance(source, listing));
+  return repo ? catalogueEntry(repo)?.sentence : undefined;
+}
+
+/** The hub repo a downloaded folder came from (`hub.json`), if it says. */
+async function readProvenance(source: ModelSource, listing: ListedFile[] | undefined) {
+  if (listing && !listing.some((f) => f.path === PROVENANCE_FILE)) return undefined;
+  const value = await readJson(source, PROVENANCE_FILE).catch(() => undefined);
+  return typeof value?.repo === 'string' ? value.repo : undefined;
+}
+
+/**
  * The model's own sentence pooling, or undefined when it has no sentence-transformers layout. Reads
- * `modules.json` only when the listing has it (or, without a listing, tries it).
+ * `modules.json` only when the listing has it (or, without a listing, tries it: then a file that cannot be read,
+ * missing or offline, means no layout).
  */
 export async function readSentenceLayout(
   source: ModelSource,
@@ -111,7 +135,9 @@ export async function readSentenceLayout(
       return { type: String(entry.type ?? ''), path: String(entry.path ?? '') };
     });
   } catch (error) {
-    if (error instanceof EngineError && error.code === 'missing-file') return undefined;
+    const unreadable =
+      error instanceof EngineError && (error.code === 'missing-file' || error.code === 'network');
+    if (unreadable && (!listing || error.code === 'missing-file')) return undefined;
     throw error;
   }
   const module = (kind: string) => modules.find((m) => m.type.endsWith(`.${kind}`) || m.type === kind);

@@ -4,6 +4,7 @@
  * whole model as layers × heads thumbnails. Hiding [CLS]/[SEP] renormalizes each row, and the title says so.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { dtypeOfFile } from '../engine/dtypes.ts';
 import { useHidden, useStore, type Head } from '../state/store.ts';
 import { ArithmeticTable } from './attention/ArithmeticTable.tsx';
 import { AttentionThumbnails } from './attention/AttentionThumbnails.tsx';
@@ -107,6 +108,8 @@ function AttentionControls({
 function FusedAttentionNotice({ reason }: { reason: string }) {
   const controller = useController();
   const choice = useStore((s) => s.choice);
+  const file = useStore((s) => s.info?.attentionFile) ?? 'onnx/model.onnx';
+  const dtype = dtypeOfFile(file);
   return (
     <section className="attention-view" data-testid="view.attention">
       <p className="warning" data-testid="attention.unavailable">
@@ -116,9 +119,9 @@ function FusedAttentionNotice({ reason }: { reason: string }) {
         <button
           type="button"
           data-testid="attention.load-plain"
-          onClick={() => void controller.load(choice, { dtype: 'fp32' })}
+          onClick={() => void controller.load(choice, dtype ? { dtype } : { modelFile: file })}
         >
-          Load the plain export (fp32)
+          Load {file.replace(/^onnx\//, '')}
         </button>
       )}
     </section>

@@ -62,7 +62,7 @@ describe('many lines', () => {
   it('embeds in batches with progress; vectors equal single runs; views rank and order; cancel stops', async () => {
     const seen: LinesProgress[] = [];
     const job = client.embedLines({ lines, pooling: 'mean', batchSize: 3, layer: 2 }, (p) => seen.push(p));
-    expect(await job.done).toEqual({ count: 7, cancelled: false });
+    expect(await job.done).toEqual({ count: 7, cancelled: false, truncated: 0, maxLength: 512 });
     expect(seen.map((p) => p.done)).toEqual([3, 6, 7]);
     const vectors = await client.linesVectors(job.id, 2);
     expect(vectors.dims).toEqual([7, 32]);

@@ -23,7 +23,13 @@ import {
 } from '../engine/sentences.ts';
 import { crossSegmentAttention, perLayerSimilarity, tokenAlignment } from '../engine/similarity.ts';
 import type { FloatTensor } from '../engine/types.ts';
-import { MAX_LINES, type CompareView, type LinesProgress, type LinesView } from './protocol.ts';
+import {
+  MAX_LINES,
+  type CompareView,
+  type LinesProgress,
+  type LinesView,
+  type Truncation,
+} from './protocol.ts';
 
 const NEIGHBOURS = 5;
 /** How often a running job sends a partial view of the lines so far, and up to how many lines it does. */
@@ -33,6 +39,9 @@ const PARTIAL_MAX_LINES = 512;
 interface LineSet {
   id: number;
   pooling: SentencePooling;
+  /** Lines cut to `maxLength` tokens. */
+  truncated: number;
+  maxLength: number;
   /** Per layer, one pooled vector per line. */
   layers: Float32Array[][];
   count: number;
@@ -117,7 +126,7 @@ export class ApplyHost {
     batchSize: number,
     layer: number,
     onProgress: (progress: LinesProgress, partial?: LinesView) => void,
-  ): Promise<{ count: number; cancelled: boolean }> {
+  ): Promise<{ count: number; cancelled: boolean } & Truncation> {
     if (lines.length > MAX_LINES)
       throw new EngineError('input', `at most ${MAX_LINES} lines at once (got ${lines.length})`);
     const set = await this.embedAll(
@@ -138,7 +147,12 @@ export class ApplyHost {
             : undefined,
         ),
     );
-    return { count: set.count, cancelled: set.count < lines.length };
+    return {
+      count: set.count,
+      cancelled: set.count < lines.length,
+      truncated: set.truncated,
+      maxLength: set.maxLength,
+    };
   }
 
   private async embedAll(
@@ -151,7 +165,8 @@ export class ApplyHost {
     const engine = this.current();
     const layerCount = engine.config.num_hidden_layers + 1;
     const all = Array.from({ length: layerCount }, (_, l) => l);
-    const set: LineSet = { id, pooling, layers: all.map(() => []), count: 0 };
+    const maxLength = engine.sentenceMaxLength;
+    const set: LineSet = { id, pooling, layers: all.map(() => []), count: 0, truncated: 0, maxLength };
     this.lineSet = set;
     const started = performance.now();
     let lastPartial = started;
@@ -159,8 +174,9 @@ export class ApplyHost {
     try {
       for (let i = 0; i < lines.length; i += size) {
         if (this.cancelled.has(id)) break;
-        const batch = await engine.runBatch(lines.slice(i, i + size), all, engine.sentenceMaxLength);
+        const batch = await engine.runBatch(lines.slice(i, i + size), all, maxLength);
         const lengths = batch.encodings.map((e) => e.ids.length);
+        set.truncated += batch.encodings.filter((e) => e.truncated).length;
         batch.hiddenStates.forEach((h, l) => set.layers[l]!.push(...sentenceVectors(h, lengths, pooling)));
         set.count += lengths.length;
         const now = performance.now();
@@ -247,7 +263,8 @@ export class ApplyHost {
       }),
     );
     this.lineSet = undefined; // examples and texts are not a line set to browse
-    if (set.count < total) return { results: [], cancelled: true };
+    const truncation = { truncated: set.truncated, maxLength: set.maxLength };
+    if (set.count < total) return { results: [], cancelled: true, ...truncation };
     const vectors = set.layers[layer];
     if (!vectors) throw new EngineError('input', `no layer ${layer} in this model`);
     const results = classify(
@@ -255,6 +272,6 @@ export class ApplyHost {
       vectors.slice(examples.length),
       Math.max(1, Math.min(k, examples.length)),
     );
-    return { results, cancelled: false };
+    return { results, cancelled: false, ...truncation };
   }
 }

@@ -14,13 +14,15 @@ function memoryCaches(): CacheStorage {
   return { open: async () => cache } as unknown as CacheStorage;
 }
 
-function source(online: { value: boolean }): ModelSource & { reads: number } {
+function source(online: { value: boolean }): ModelSource & { reads: number; lists: number } {
   const listing: ListedFile[] = [{ path: 'onnx/model_q4.onnx', size: 20_600_000 }];
   const s = {
     id: 'https://hub.example/o/m/resolve/main/',
     reads: 0,
+    lists: 0,
     async list() {
       if (!online.value) throw new EngineError('network', 'offline');
+      s.lists++;
       return listing;
     },
     async read() {
@@ -33,7 +35,7 @@ function source(online: { value: boolean }): ModelSource & { reads: number } {
 }
 
 describe('cachedSource', () => {
-  it('answers the listing and the files from the cache once the network is gone', async () => {
+  it('answers the listing and the files from the cache after the first time, with no network', async () => {
     const online = { value: true };
     const inner = source(online);
     const cached = cachedSource(inner, memoryCaches());
@@ -42,7 +44,7 @@ describe('cachedSource', () => {
     online.value = false;
     expect(await cached.list!()).toEqual([{ path: 'onnx/model_q4.onnx', size: 20_600_000 }]);
     expect(await cached.read('config.json')).toEqual(new Uint8Array([1, 2, 3]));
-    expect(inner.reads).toBe(1);
+    expect([inner.lists, inner.reads]).toEqual([1, 1]);
   });
 
   it('offline with nothing cached, the listing fails as the network did', async () => {

@@ -1,6 +1,7 @@
 /**
- * Hub downloads kept in the browser's Cache API, so a second visit loads offline. Entries are keyed by the
- * file's URL; the cache can be measured and cleared from the UI.
+ * Hub downloads kept in the browser's Cache API, so a second visit loads offline: each file, and the repo's
+ * listing. Entries are keyed by the file's URL; the cache can be measured and cleared from the UI (clearing it
+ * also forgets a listing that a repo update made stale).
  */
 import type { ListedFile, ModelSource } from '../engine/modelSource.ts';
 
@@ -15,28 +16,26 @@ export interface CacheUsage {
   usage?: number;
 }
 
-/** Where a folder's listing is kept, beside its files, so an offline visit still knows what the repo holds. */
+/** Where a folder's listing is kept, beside its files, so a later visit knows what the repo holds, offline too. */
 const LISTING = '.albert-playground-listing.json';
 
 export function cachedSource(inner: ModelSource, caches: CacheStorage): ModelSource {
   return {
     id: inner.id,
+    ...(inner.repo && { repo: inner.repo }),
+    // Cache first, as the files are: a second visit needs no network, and the listing matches the files kept.
     async list() {
       const cache = await caches.open(MODEL_CACHE);
       const url = inner.id + LISTING;
-      try {
-        if (!inner.list) throw new Error(`${inner.id} cannot be listed`);
-        const files = await inner.list();
-        const body = JSON.stringify(files);
-        await cache
-          .put(url, new Response(body, { headers: { 'Content-Length': String(body.length) } }))
-          .catch(() => undefined);
-        return files;
-      } catch (error) {
-        const hit = await cache.match(url);
-        if (!hit) throw error;
-        return (await hit.json()) as ListedFile[];
-      }
+      const hit = await cache.match(url);
+      if (hit) return (await hit.json()) as ListedFile[];
+      if (!inner.list) throw new Error(`${inner.id} cannot be listed`);
+      const files = await inner.list();
+      const body = JSON.stringify(files);
+      await cache
+        .put(url, new Response(body, { headers: { 'Content-Length': String(body.length) } }))
+        .catch(() => undefined);
+      return files;
     },
     async read(path, onProgress) {
       const url = inner.id + path;

@@ -5,6 +5,7 @@
  * once. Takes a port factory, so tests can inject fakes.
  */
 import type { ExportFile } from '../engine/export/runFiles.ts';
+import type { OnnxFileInfo } from '../engine/modelFiles.ts';
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
 import type { Classified } from '../engine/sentences.ts';
 import type { Alignment } from '../engine/similarity.ts';
@@ -21,6 +22,7 @@ import type {
   ProjectionView,
   RunView,
   RunWant,
+  Truncation,
   WireError,
   WorkerEvent,
   WorkerPort,
@@ -169,12 +171,11 @@ export class EngineClient {
   embedLines(
     request: { lines: string[]; pooling: PoolingRequest; batchSize: number; layer: number },
     onProgress: (progress: LinesProgress, partial?: LinesView) => void,
-  ): { id: number; done: Promise<{ count: number; cancelled: boolean }> } {
+  ): { id: number; done: Promise<{ count: number; cancelled: boolean } & Truncation> } {
     const id = this.nextId;
-    const done = this.send({ type: 'embed-lines', ...request }, { onLines: onProgress }) as Promise<{
-      count: number;
-      cancelled: boolean;
-    }>;
+    const done = this.send({ type: 'embed-lines', ...request }, { onLines: onProgress }) as Promise<
+      { count: number; cancelled: boolean } & Truncation
+    >;
     return { id, done };
   }
 
@@ -193,12 +194,11 @@ export class EngineClient {
   classify(
     request: Omit<Extract<WorkerRequest, { type: 'classify' }>, 'type' | 'id'>,
     onProgress: (progress: LinesProgress) => void,
-  ): { id: number; done: Promise<{ results: Classified[]; cancelled: boolean }> } {
+  ): { id: number; done: Promise<{ results: Classified[]; cancelled: boolean } & Truncation> } {
     const id = this.nextId;
-    const done = this.send({ type: 'classify', ...request }, { onLines: onProgress }) as Promise<{
-      results: Classified[];
-      cancelled: boolean;
-    }>;
+    const done = this.send({ type: 'classify', ...request }, { onLines: onProgress }) as Promise<
+      { results: Classified[]; cancelled: boolean } & Truncation
+    >;
     return { id, done };
   }
 
@@ -209,6 +209,11 @@ export class EngineClient {
     layer: number,
   ): Promise<ExportFile[]> {
     return this.send({ type: 'export', runId, what, layer }) as Promise<ExportFile[]>;
+  }
+
+  /** A folder's ONNX files with sizes, or undefined when it cannot be listed. */
+  list(model: ModelLocation): Promise<OnnxFileInfo[] | undefined> {
+    return this.send({ type: 'list', model }) as Promise<OnnxFileInfo[] | undefined>;
   }
 
   cacheUsage(): Promise<CacheUsage> {
@@ -289,6 +294,8 @@ export class EngineClient {
         return pending.resolve(event.hiddenStates);
       case 'cache-usage':
         return pending.resolve(event.usage);
+      case 'listing':
+        return pending.resolve(event.files);
       case 'files':
         return pending.resolve(event.files);
       case 'attention':
@@ -306,9 +313,10 @@ export class EngineClient {
       case 'alignment':
         return pending.resolve(event.alignment);
       case 'lines-done':
-        return pending.resolve({ count: event.count, cancelled: event.cancelled });
-      case 'classified':
-        return pending.resolve({ results: event.results, cancelled: event.cancelled });
+      case 'classified': {
+        const { type: _type, id: _id, ...result } = event;
+        return pending.resolve(result);
+      }
       case 'cancelled':
       case 'done':
         return pending.resolve(event.type === 'done' ? undefined : null);

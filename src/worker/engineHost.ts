@@ -15,8 +15,8 @@ import type { HostEnvironment } from '../engine/backend.ts';
 import { blobSource } from '../engine/blobSource.ts';
 import { EngineError, messageOf } from '../engine/errors.ts';
 import { maskPositions, maskPredictions } from '../engine/fillMask.ts';
-import type { FileProgress, ModelSource } from '../engine/modelSource.ts';
-import { catalogueEntry } from '../engine/catalogue.ts';
+import { onnxFilesOf, type OnnxFileInfo } from '../engine/modelFiles.ts';
+import type { FileProgress, ListedFile, ModelSource } from '../engine/modelSource.ts';
 import { hubSource, urlSource } from '../engine/modelSource.ts';
 import type { OrtModule } from '../engine/session.ts';
 import type { FloatTensor } from '../engine/types.ts';
@@ -70,10 +70,35 @@ export class EngineHost {
   /** Runs of compared texts by text, for the projection view; emptied when the model changes. */
   private compared = new Map<string, AlbertRun>();
   private ort: OrtModule | undefined;
+  /** The latest folder's listing, shared by the weights menu and the load. */
+  private listing: { id: string; files: Promise<ListedFile[]> } | undefined;
 
   constructor(private readonly options: HostOptions) {}
 
+  /**
+   * The folder's source, its listing asked for once: the weights menu lists a folder before it loads, and the
+   * load would otherwise list it again (for a plain host, a HEAD request per file name).
+   */
   private sourceFor(location: ModelLocation): ModelSource {
+    const source = this.plainSourceFor(location);
+    // Picked files list themselves at no cost; two picked folders may share a name.
+    if (!source.list || location.kind === 'files') return source;
+    if (this.listing?.id !== source.id) this.listing = { id: source.id, files: source.list() };
+    const files = this.listing.files;
+    // A failed listing is not kept: the next load asks again.
+    files.catch(() => (this.listing = undefined));
+    return { ...source, read: source.read.bind(source), list: () => files };
+  }
+
+  /** The ONNX files of a folder (for the weights menu before it loads), or undefined when it cannot be listed. */
+  async list(location: ModelLocation): Promise<OnnxFileInfo[] | undefined> {
+    const listing = await this.sourceFor(location)
+      .list?.()
+      .catch(() => undefined);
+    return listing && onnxFilesOf(listing);
+  }
+
+  private plainSourceFor(location: ModelLocation): ModelSource {
     const override = this.options.source?.(location);
     if (override) return override;
     if (location.kind === 'files') return blobSource(location.name, location.files);
@@ -97,7 +122,6 @@ export class EngineHost {
     this.ort ??= await this.options.ort();
     const engine = await AlbertEngine.load({
       source: this.sourceFor(request.model),
-      sentence: request.model.kind === 'hub' ? catalogueEntry(request.model.repo)?.sentence : undefined,
       ort: this.ort,
       host: this.options.host(),
       backend: request.backend,
@@ -106,8 +130,19 @@ export class EngineHost {
       onProgress,
     });
     onWarming();
-    // The first run compiles kernels (WebGPU shaders, WASM code paths): pay for it before "ready".
-    await engine.run(WARM_UP_TEXT, undefined, { attentions: false });
+    // The first run compiles kernels (WebGPU shaders, WASM code paths): pay for it before "ready". A WebGPU
+    // kernel can refuse a graph only then; the model then runs on WASM, saying why.
+    try {
+      await engine.run(WARM_UP_TEXT, undefined, { attentions: false });
+    } catch (error) {
+      await engine.dispose();
+      if (engine.backend.name !== 'webgpu') throw error;
+      const reason = messageOf(error); // "running <file> on webgpu failed: <onnxruntime's words>"
+      const info = await this.load({ ...request, backend: 'wasm' }, onProgress, onWarming);
+      this.engine!.backend.requested = request.backend;
+      this.engine!.backend.fallbackReason = reason;
+      return { ...info, backend: this.engine!.backend };
+    }
     this.engine = engine;
     this.loadRequest = request;
     if (engine.backend.name === 'webgpu') void this.watchDevice(engine);
@@ -316,6 +351,7 @@ export class EngineHost {
       files: engine.loaded.files,
       sentence: engine.loaded.sentence,
       attentionUnavailable: engine.loaded.attentionUnavailable,
+      attentionFile: engine.loaded.attentionFile,
       modelFile: engine.modelFile,
       precision: engine.prepared.precision,
       backend: engine.backend,

@@ -62,6 +62,8 @@ export type WorkerRequest =
     }
   | { type: 'run'; id: number; text: string; pair?: string; want: RunWant }
   | { type: 'layers'; id: number; runId: number; layers: number[] }
+  /** The ONNX files a model folder holds (before loading it, for the weights menu). */
+  | { type: 'list'; id: number; model: ModelLocation }
   | { type: 'cache-usage'; id: number }
   | { type: 'cache-clear'; id: number }
   /** One attention map of the latest view run: a head or the mean over heads, optionally without specials. */
@@ -186,6 +188,12 @@ export interface LinesView {
 /** Lines one embed-lines request may hold (each keeps L+1 pooled vectors: 2,000 × 13 × 768 floats is 80 MB). */
 export const MAX_LINES = 2000;
 
+/** How many texts of a job were cut to `maxLength` tokens (the model's trained maximum for sentence models). */
+export interface Truncation {
+  truncated: number;
+  maxLength: number;
+}
+
 export interface LinesProgress {
   done: number;
   total: number;
@@ -215,6 +223,8 @@ export interface ModelInfo {
   sentence?: SentencePooling;
   /** Why there are no attention maps (a file that fuses attention), naming the file that has them. */
   attentionUnavailable?: string;
+  /** That file: the folder's plain export. */
+  attentionFile?: string;
   backend: BackendInfo;
   timings: Timings;
 }
@@ -250,6 +260,8 @@ export type WorkerEvent =
   | { type: 'layers'; id: number; runId: number; hiddenStates: Record<number, FloatTensor> }
   | { type: 'cancelled'; id: number }
   | { type: 'cache-usage'; id: number; usage: CacheUsage }
+  /** A folder's ONNX files; absent when it cannot be listed. */
+  | { type: 'listing'; id: number; files?: OnnxFileInfo[] }
   | { type: 'done'; id: number }
   | { type: 'files'; id: number; files: ExportFile[] }
   | { type: 'attention'; id: number; map: FloatTensor; tokens: number[] }
@@ -261,9 +273,9 @@ export type WorkerEvent =
   | { type: 'alignment'; id: number; alignment: Alignment }
   /** Progress of embed-lines or classify, with a partial view of the lines so far now and then. */
   | { type: 'lines-progress'; id: number; progress: LinesProgress; partial?: LinesView }
-  | { type: 'lines-done'; id: number; count: number; cancelled: boolean }
+  | ({ type: 'lines-done'; id: number; count: number; cancelled: boolean } & Truncation)
   | { type: 'lines-view'; id: number; view: LinesView }
-  | { type: 'classified'; id: number; results: Classified[]; cancelled: boolean }
+  | ({ type: 'classified'; id: number; results: Classified[]; cancelled: boolean } & Truncation)
   /** Unsolicited: the backend changed under a loaded model (the GPU was lost); `info` is the new state. */
   | { type: 'backend-changed'; id: 0; info: ModelInfo; notice: string }
   | { type: 'error'; id: number; error: WireError };

@@ -123,7 +123,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
         return;
       }
       case 'embed-lines': {
-        const { count, cancelled } = await apply.embedLines(
+        const { count, cancelled, truncated, maxLength } = await apply.embedLines(
           request.id,
           request.lines,
           request.pooling,
@@ -135,7 +135,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
               partial ? [partial.matrix.data.buffer as Transferable] : [],
             ),
         );
-        send({ type: 'lines-done', id: request.id, count, cancelled });
+        send({ type: 'lines-done', id: request.id, count, cancelled, truncated, maxLength });
         return;
       }
       case 'lines-view': {
@@ -149,7 +149,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
         return;
       }
       case 'classify': {
-        const { results, cancelled } = await apply.classify(
+        const { results, cancelled, truncated, maxLength } = await apply.classify(
           request.id,
           request.examples,
           request.texts,
@@ -158,7 +158,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
           request.k,
           (progress) => send({ type: 'lines-progress', id: request.id, progress }),
         );
-        send({ type: 'classified', id: request.id, results, cancelled });
+        send({ type: 'classified', id: request.id, results, cancelled, truncated, maxLength });
         return;
       }
       case 'cancel':
@@ -169,6 +169,11 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
           { type: 'files', id: request.id, files },
           files.map((f) => f.bytes.buffer as Transferable),
         );
+        return;
+      }
+      case 'list': {
+        const files = await host.list(request.model);
+        send({ type: 'listing', id: request.id, ...(files && { files }) });
         return;
       }
       case 'cache-usage':

@@ -115,6 +115,86 @@ describe('engine worker protocol', () => {
     expect(new Set(worker.transferred.at(-1)).size).toBe(7);
   });
 
+  it('lists a folder before loading it, once: the load reuses that listing', async () => {
+    const source = await tiny();
+    let listings = 0;
+    const counted: ModelSource = {
+      ...source,
+      read: source.read.bind(source),
+      list: () => {
+        listings++;
+        return source.list!();
+      },
+    };
+    const { page } = await fakeWorker(() => counted);
+    const client = new EngineClient(() => page);
+    const location: ModelLocation = { kind: 'url', url: '/tiny/' };
+    const files = await client.list(location);
+    expect(files?.slice(0, 3)).toEqual([
+      { path: 'onnx/model.onnx', size: expect.any(Number), dtype: 'fp32' },
+      { path: 'onnx/model_fp16.onnx', size: expect.any(Number), dtype: 'fp16' },
+      { path: 'onnx/model_quantized.onnx', size: expect.any(Number), dtype: 'q8' },
+    ]);
+    const info = await client.load({ model: location, backend: 'wasm' });
+    expect(info.files).toEqual(files);
+    expect(listings).toBe(1);
+    // A folder that cannot be listed answers undefined, not an error.
+    const { page: other } = await fakeWorker(() => missingSource('/gone/'));
+    expect(await new EngineClient(() => other).list(location)).toBeUndefined();
+  });
+
+  it('a WebGPU kernel that refuses the graph at the first run: the model runs on WASM and says why', async () => {
+    const runtime = await nodeRuntime('wasm', 1);
+    // onnxruntime as a browser with WebGPU would be: sessions start on 'webgpu', and their first run fails.
+    const ort = {
+      ...runtime.ort,
+      env: runtime.ort.env,
+      Tensor: runtime.ort.Tensor,
+      InferenceSession: {
+        create: async (model: Uint8Array, options?: { executionProviders?: string[] }) => {
+          const onGpu = options?.executionProviders?.includes('webgpu');
+          const session = await runtime.ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+          if (!onGpu) return session;
+          return Object.assign(Object.create(session) as typeof session, {
+            run: async () => {
+              throw new Error('[WebGPU] Kernel "[Attention] Attention_0" failed. Error: Mask not supported');
+            },
+          });
+        },
+      },
+    } as unknown as typeof runtime.ort;
+    const adapter = { info: { vendor: 'nvidia', architecture: 'hopper' } };
+    const page: WorkerPort = {
+      onmessage: null,
+      onerror: null,
+      postMessage: () => undefined,
+      terminate: () => {},
+    };
+    const worker: Port<WorkerEvent, WorkerRequest> = {
+      onmessage: null,
+      postMessage: (m) => queueMicrotask(() => page.onmessage?.({ data: m } as MessageEvent<WorkerEvent>)),
+    };
+    page.postMessage = (m) =>
+      queueMicrotask(() => worker.onmessage?.({ data: m } as MessageEvent<WorkerRequest>));
+    const source = await tiny();
+    serveEngine(worker, {
+      ort: async () => ort,
+      host: () => ({ threads: 1, gpu: { requestAdapter: async () => adapter } }),
+      baseUrl: '',
+      source: () => source,
+    });
+    const info = await new EngineClient(() => page).load({
+      model: { kind: 'url', url: '/' },
+      backend: 'auto',
+    });
+    expect(info.backend).toMatchObject({
+      name: 'wasm',
+      requested: 'auto',
+      fallbackReason:
+        'running onnx/model.onnx on webgpu failed: [WebGPU] Kernel "[Attention] Attention_0" failed. Error: Mask not supported',
+    });
+  });
+
   it('lets the latest view run win; api runs are never dropped', async () => {
     const source = await tiny();
     const worker = await fakeWorker(() => source);

@@ -50,13 +50,4 @@ describe('describePrecision', () => {
       /^uint8 weights per channel/,
     );
   });
-
-  it('keeps 4-bit files with padded blocks off WebGPU, and only those', () => {
-    // The bundled model's embedding projection has K = 16 < 32: WebGPU's MatMulNBits gets it wrong.
-    expect(precisionOfFile(TINY_MODEL, 'onnx/model_q4.onnx').webgpuCaveat).toBe(
-      "its 4-bit MatMuls have K = 16, not a multiple of their block size 32, which onnxruntime-web 1.30's WebGPU MatMulNBits computes wrongly (measured), so it runs on WASM",
-    );
-    expect(precisionOfFile(TINY_MODEL, 'onnx/model.onnx').webgpuCaveat).toBeUndefined();
-    expect(precisionOfFile(TINY_MODEL, 'onnx/model_bnb4.onnx').webgpuCaveat).toBeUndefined();
-  });
 });

@@ -17,8 +17,6 @@ export interface Precision {
   computeType: 'float32' | 'float16';
   /** One line for people, e.g. "int8 weights per channel in 9 of 24 weight MatMuls; the rest float32". */
   summary: string;
-  /** Why this file must not run on WebGPU although its dtype could (a kernel measured to be wrong there). */
-  webgpuCaveat?: string;
 }
 
 const INTEGER_MATMULS = new Set(['MatMulInteger', 'DynamicQuantizeMatMul', 'MatMulIntegerToFloat']);
@@ -48,15 +46,12 @@ export function describePrecision(g: GraphIndex, dims: (name: string) => number[
   const of = `${quantized} of ${quantized + floatWeights} weight MatMuls${floatWeights ? `; the rest ${float}` : ''}`;
   const base = { weightMatMuls: quantized + floatWeights, quantizedMatMuls: quantized, computeType } as const;
   if (bnb4) return { ...base, kind: 'bnb4', summary: `4-bit NF4 weights (blocks of 64) in ${of}` };
-  if (nbits) {
-    const caveat = paddedBlocks(g);
+  if (nbits)
     return {
       ...base,
       kind: computeType === 'float16' ? 'q4f16' : 'q4',
       summary: `4-bit weights (blocks of 32) in ${of}${computeType === 'float16' ? ', float16 activations' : ''}`,
-      ...(caveat && { webgpuCaveat: caveat }),
     };
-  }
   if (integer.length) {
     const { type, perChannel } = integerWeights(g, integer, dims);
     const name = type === ElemType.UINT8 ? 'uint8' : 'int8';
@@ -71,23 +66,6 @@ export function describePrecision(g: GraphIndex, dims: (name: string) => number[
   if (computeType === 'float16')
     return { ...base, kind: 'fp16', summary: 'float16 weights and activations (float32 inputs and outputs)' };
   return { ...base, kind: 'fp32', summary: 'float32 weights and activations' };
-}
-
-/**
- * onnxruntime-web 1.30's WebGPU MatMulNBits computes wrong numbers when K is not a multiple of the block size
- * (the last block is padded): measured on the bundled model, whose 16-wide embedding projection gives hidden
- * states off by 8.7, while the same graph with K = 32 matches WASM to 1e-6. Every released ALBERT has K a
- * multiple of 32 (128, 768, 1024, 3072, 4096), so this only keeps odd shapes off WebGPU.
- */
-function paddedBlocks(g: GraphIndex): string | undefined {
-  for (const node of g.nodes) {
-    if (node.opType !== 'MatMulNBits') continue;
-    const attr = (name: string) => toNumber(node.attribute?.find((a) => a.name === name)?.i);
-    const [k, block] = [attr('K'), attr('block_size')];
-    if (k % block !== 0)
-      return `its 4-bit MatMuls have K = ${k}, not a multiple of their block size ${block}, which onnxruntime-web 1.30's WebGPU MatMulNBits computes wrongly (measured), so it runs on WASM`;
-  }
-  return undefined;
 }
 
 /** The stored weight type of integer MatMuls, and whether any has one scale per output column. */

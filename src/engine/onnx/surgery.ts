@@ -7,6 +7,7 @@ import { EngineError } from '../errors.ts';
 import { GraphIndex } from './graphIndex.ts';
 import { locateInternals, type AlbertInternals } from './locate.ts';
 import { describePrecision, type Precision } from './precision.ts';
+import { webgpuCaveat } from './webgpuCaveat.ts';
 import { decodeModel, ElemType, encodeModel, onnx, toNumber } from './proto.ts';
 
 export interface PreparedModel {
@@ -18,6 +19,8 @@ export interface PreparedModel {
   originalOutputs: string[];
   /** What the file's weights and activations are, read from its graph. */
   precision: Precision;
+  /** Why the file must not run on WebGPU although its dtype could (see webgpuCaveat.ts). */
+  webgpuCaveat?: string;
 }
 
 export function prepareAlbertGraph(source: Uint8Array, layers: number, file: string): PreparedModel {
@@ -71,11 +74,13 @@ export function prepareAlbertGraph(source: Uint8Array, layers: number, file: str
   if (internals.fusedAttention) outputs.fusedAttention = internals.fusedAttention;
   const originalOutputs = g.graphOutputs;
   if (originalOutputs.includes('logits')) outputs.logits = 'logits';
+  const caveat = webgpuCaveat(g);
   const initializerDims = new Map(graph.initializer.map((t) => [t.name ?? '', (t.dims ?? []).map(toNumber)]));
   return {
     bytes: encodeModel(model),
     outputs,
     originalOutputs,
     precision: describePrecision(g, (name) => initializerDims.get(name)),
+    ...(caveat && { webgpuCaveat: caveat }),
   };
 }

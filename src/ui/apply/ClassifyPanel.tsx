@@ -6,17 +6,18 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Classified } from '../../engine/sentences.ts';
 import { useStore } from '../../state/store.ts';
-import type { LinesProgress } from '../../worker/protocol.ts';
+import type { LinesProgress, Truncation } from '../../worker/protocol.ts';
 import { useController } from '../controllerContext.ts';
 import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from '../../app/examples.ts';
 import { parseExamples } from './classify.ts';
-import { JobProgress, nonEmptyLines, PoolingSelect, RandomWeightsNote } from './common.tsx';
+import { JobProgress, nonEmptyLines, PoolingSelect, RandomWeightsNote, TruncationNote } from './common.tsx';
 
 interface Result {
   texts: string[];
   examples: { label: string; text: string }[];
   layer: number;
   results: Classified[];
+  truncation: Truncation;
 }
 
 export function ClassifyPanel() {
@@ -43,9 +44,9 @@ export function ClassifyPanel() {
     );
     setJob({ id: started.id });
     started.done.then(
-      ({ results, cancelled }) => {
+      ({ results, cancelled, ...truncation }) => {
         setJob(undefined);
-        if (!cancelled) setResult({ texts, examples: parsed.examples, layer, results });
+        if (!cancelled) setResult({ texts, examples: parsed.examples, layer, results, truncation });
       },
       (e: unknown) => {
         setJob(undefined);
@@ -133,6 +134,11 @@ export function ClassifyPanel() {
       {labels.length < 2 && <p className="hint">Give examples of at least two labels.</p>}
       {job?.progress && <JobProgress progress={job.progress} onCancel={() => void client.cancel(job.id)} />}
       {error && <p className="error">Could not classify: {error}</p>}
+      <TruncationNote
+        truncation={result?.truncation}
+        of={(result?.texts.length ?? 0) + (result?.examples.length ?? 0)}
+        testId="classify.truncated"
+      />
       <RandomWeightsNote what="these classifications" />
       {result && <ResultsTable result={result} />}
     </section>

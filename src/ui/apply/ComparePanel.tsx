@@ -28,7 +28,7 @@ function SwitchToSentenceModel() {
       <button
         type="button"
         data-testid="compare.switch-model"
-        onClick={() => void controller.load(choiceFromParam(SENTENCE_MODEL.repo), { dtype: 'auto' })}
+        onClick={() => void controller.load(choiceFromParam(SENTENCE_MODEL.repo))}
       >
         Load {SENTENCE_MODEL.name}
       </button>{' '}

@@ -8,7 +8,8 @@ import { useCallback, useMemo, useState } from 'react';
 import { encodeNpy } from '../../engine/export/npy.ts';
 import { useStore } from '../../state/store.ts';
 import { saveFile } from '../download.ts';
-import { MAX_LINES, type LinesProgress, type LinesView } from '../../worker/protocol.ts';
+import { precisionReport } from '../../engine/fidelity.ts';
+import { MAX_LINES, type LinesProgress, type LinesView, type Truncation } from '../../worker/protocol.ts';
 import { lineLabel, linesMatrixSpec, linesProjection } from '../charts/compare.ts';
 import { HeatmapCanvas } from '../charts/heatmap/HeatmapCanvas.tsx';
 import { Plot } from '../charts/Plot.tsx';
@@ -16,7 +17,14 @@ import { pcaScatter } from '../charts/projection.ts';
 import { useController } from '../controllerContext.ts';
 import { useDebounced } from '../useDebounced.ts';
 import { useFetched } from '../useFetched.ts';
-import { JobProgress, nonEmptyLines, PoolingSelect, RandomWeightsNote, usePooling } from './common.tsx';
+import {
+  JobProgress,
+  nonEmptyLines,
+  PoolingSelect,
+  RandomWeightsNote,
+  TruncationNote,
+  usePooling,
+} from './common.tsx';
 import { EXAMPLE_LINES } from '../../app/examples.ts';
 
 const BATCH_SIZE = 16;
@@ -31,6 +39,7 @@ interface Job {
   partial?: LinesView;
   running: boolean;
   cancelled?: boolean;
+  truncation?: Truncation;
 }
 
 export function LinesPanel() {
@@ -40,6 +49,7 @@ export function LinesPanel() {
   const pooling = useStore((s) => s.pooling);
   /** How the vectors were made, for the download (the model's own pooling, or the one chosen). */
   const poolingUsed = usePooling();
+  const info = useStore((s) => s.info);
   const layer = useStore((s) => s.layer);
   const [job, setJob] = useState<Job>();
   const [error, setError] = useState<string>();
@@ -55,7 +65,8 @@ export function LinesPanel() {
     );
     setJob({ id: started.id, lines, running: true });
     started.done.then(
-      ({ cancelled }) => setJob((j) => (j?.id === started.id ? { ...j, running: false, cancelled } : j)),
+      ({ cancelled, ...truncation }) =>
+        setJob((j) => (j?.id === started.id ? { ...j, running: false, cancelled, truncation } : j)),
       (e: unknown) => {
         setError(`Could not embed the lines: ${(e as Error).message}`);
         setJob(undefined);
@@ -95,6 +106,8 @@ export function LinesPanel() {
           {
             layer,
             pooling: poolingUsed,
+            // Where the vectors' numbers come from: float32, or a quantized/fp16 file and its distance from fp32.
+            precision: info && precisionReport(info.precision),
             lines: shownLines.slice(0, n),
             order: view.order,
             similarity: Array.from({ length: n }, (_, i) =>
@@ -165,6 +178,7 @@ export function LinesPanel() {
           those.
         </p>
       )}
+      <TruncationNote truncation={job?.truncation} of={job?.lines.length ?? 0} testId="lines.truncated" />
       <RandomWeightsNote what="these similarities, neighbours and rankings" />
       {fetched.error && finished && <p className="error">{fetched.error}</p>}
       {view && (

@@ -2,7 +2,7 @@
 import type { Pooling } from '../../engine/pooling.ts';
 import { resolvePooling, type PoolingRequest, type SentencePooling } from '../../engine/sentenceModel.ts';
 import { useStore } from '../../state/store.ts';
-import type { LinesProgress } from '../../worker/protocol.ts';
+import type { LinesProgress, Truncation } from '../../worker/protocol.ts';
 
 export const POOLING_LABELS: Record<Pooling, string> = {
   mean: 'mean of all tokens (specials included, as sentence-transformers does)',
@@ -85,6 +85,25 @@ export function RandomWeightsNote({ what }: { what: string }) {
     <p className="warning" data-testid="apply.random-note">
       This model's weights are random (a test model): {what} mean nothing here. Load albert-base-v2 for real
       results.
+    </p>
+  );
+}
+
+/** Said when a job cut some texts to the model's trained length (sentence models say it in their files). */
+export function TruncationNote({
+  truncation,
+  of,
+  testId,
+}: {
+  truncation?: Truncation;
+  of: number;
+  testId: string;
+}) {
+  if (!truncation?.truncated) return null;
+  return (
+    <p className="hint" data-testid={testId}>
+      {truncation.truncated} of {of} texts were cut to {truncation.maxLength} tokens, the longest input this
+      model takes for a sentence vector.
     </p>
   );
 }

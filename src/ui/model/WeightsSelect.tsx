@@ -71,7 +71,8 @@ export function WeightsSelect({ files }: { files: OnnxFileInfo[] | undefined }) 
         </table>
         {!files && (
           <p className="hint">
-            This folder could not be listed: every dtype is offered, and a missing file says so.
+            This folder's file list is not known (it could not be listed): every dtype is offered, and a
+            missing one says so when it loads.
           </p>
         )}
       </details>
