@@ -10,6 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { startFakeHub, type FakeHub } from '../scripts/lib/fakeHub.ts';
 import { CATALOGUE } from '../src/engine/catalogue.ts';
 import { DTYPE_FACTS, DTYPES, type Dtype } from '../src/engine/dtypes.ts';
+import { nested } from '../src/engine/nested.ts';
 import { alignedQ4Model } from './fixtures/alignedModel.ts';
 import { embedInNode, maxAbsDiff } from './fixtures/nodeEngine.ts';
 import { HUB_PORT, Playground } from './fixtures/playground.ts';
@@ -75,11 +76,10 @@ test.afterAll(() => hub.close());
 const TEXT = 'The quick brown fox jumps over the lazy dog.';
 
 /** The page's hidden states and attention maps for TEXT, as nested arrays. */
-const embedOnPage = (page: Page) =>
-  page.evaluate((text) => window.albertPlayground!.embed(text), TEXT) as Promise<{
-    hiddenStates: number[][][];
-    attentions: number[][][][];
-  }>;
+async function embedOnPage(page: Page) {
+  const result = await page.evaluate((text) => window.albertPlayground!.embed(text), TEXT);
+  return { hiddenStates: result.hiddenStates.map(nested), attentions: result.attentions.map(nested) };
+}
 
 /**
  * How far the browser may be from Node on the same file: float32 kernels differ in summation order (1e-4);
@@ -245,7 +245,7 @@ test('a sentence-transformers repo: its own pooling, every file it has, and fuse
   await expect(page.getByTestId('export.attentions-npy')).toBeDisabled();
   const fused = await page.evaluate((text) => window.albertPlayground!.embed(text), TEXT);
   const plain = embedInNode(TEXT, undefined, ST, ['--no-attentions']);
-  expect(maxAbsDiff(fused.hiddenStates, plain.hiddenStates)).toBeLessThan(1e-4);
+  expect(maxAbsDiff(fused.hiddenStates.map(nested), plain.hiddenStates)).toBeLessThan(1e-4);
   expect(fused.attentions).toEqual([]);
   expect(fused.attentionUnavailable).toMatch(/^this file fuses attention/);
   await app.shot('fused-attention');

@@ -5,6 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { nested } from '../src/engine/nested.ts';
 import { parseNpy } from '../src/engine/testing/npyParser.ts';
 import { embedInNode, maxAbsDiff } from './fixtures/nodeEngine.ts';
 import { Playground, TINY } from './fixtures/playground.ts';
@@ -45,9 +46,20 @@ for (const [backend, tolerance] of [
     expect(result.backend.name).toBe(backend);
     expect(result.tokens).toEqual(expected.tokens);
     expect(result.tokenTypeIds).toEqual(expected.tokenTypeIds);
+    // Typed arrays with their dims, as the worker sent them.
     expect(result.hiddenStates).toHaveLength(4);
-    expect(maxAbsDiff(result.hiddenStates, expected.hiddenStates)).toBeLessThan(tolerance);
-    expect(maxAbsDiff(result.attentions, expected.attentions)).toBeLessThan(tolerance);
+    expect(result.hiddenStates[0]!.data).toBeInstanceOf(Float32Array);
+    expect(result.hiddenStates[0]!.dims).toEqual([expected.tokens.length, 32]);
+    expect(result.attentions[0]!.dims).toEqual([4, expected.tokens.length, expected.tokens.length]);
+    expect(maxAbsDiff(result.hiddenStates.map(nested), expected.hiddenStates)).toBeLessThan(tolerance);
+    expect(maxAbsDiff(result.attentions.map(nested), expected.attentions)).toBeLessThan(tolerance);
+    // The page's own helper nests the same way.
+    const first = await page.evaluate(
+      ([t, p]) =>
+        window.albertPlayground!.embed(t, p).then((r) => window.albertPlayground!.nested(r.hiddenStates[0]!)),
+      [TEXT, PAIR] as const,
+    );
+    expect(maxAbsDiff(first, expected.hiddenStates[0])).toBeLessThan(tolerance);
 
     // The numbers on screen are layer 0 of "hello world" for ▁hello: the same as Node's.
     const shown = (await page.getByTestId('vector.values').textContent())!.split(' ').map(Number);
@@ -85,12 +97,22 @@ test('exports: .npy of every hidden state and attention map, Projector TSV and J
   expect(hidden.name).toBe('hidden_states.npy');
   const h = parseNpy(new Uint8Array(hidden.bytes));
   expect(h.shape).toEqual([4, 4, 32]);
-  expect(maxAbsDiff(h.values, expectedRun.hiddenStates.flat(2))).toBe(0);
+  expect(
+    maxAbsDiff(
+      h.values,
+      expectedRun.hiddenStates.flatMap((t) => Array.from(t.data)),
+    ),
+  ).toBe(0);
 
   const attentions = await download('export.attentions-npy');
   const a = parseNpy(new Uint8Array(attentions.bytes));
   expect(a.shape).toEqual([3, 4, 4, 4]);
-  expect(maxAbsDiff(a.values, expectedRun.attentions.flat(3))).toBe(0);
+  expect(
+    maxAbsDiff(
+      a.values,
+      expectedRun.attentions.flatMap((t) => Array.from(t.data)),
+    ),
+  ).toBe(0);
 
   await page.getByTestId('layer.slider').fill('2');
   const [vectors, metadata] = await Promise.all([
@@ -103,7 +125,7 @@ test('exports: .npy of every hidden state and attention map, Projector TSV and J
     .trimEnd()
     .split('\n')
     .map((r) => r.split('\t').map(Number));
-  expect(maxAbsDiff(rows, expectedRun.hiddenStates[2])).toBeLessThan(1e-6);
+  expect(maxAbsDiff(rows, nested(expectedRun.hiddenStates[2]!))).toBeLessThan(1e-6);
   expect(readFileSync((await metadata.path())!, 'utf8')).toBe(
     'token\tposition\ttext\n[CLS]\t0\thello world\n▁hello\t1\thello world\n▁world\t2\thello world\n[SEP]\t3\thello world\n',
   );
@@ -114,7 +136,7 @@ test('exports: .npy of every hidden state and attention map, Projector TSV and J
     tokens: ['[CLS]', '▁hello', '▁world', '[SEP]'],
     layer: 2,
   });
-  expect(maxAbsDiff(json.hiddenStates, expectedRun.hiddenStates[2])).toBe(0);
+  expect(maxAbsDiff(json.hiddenStates, nested(expectedRun.hiddenStates[2]!))).toBe(0);
 });
 
 test('the text survives a reload and lives in the URL; a pair gets segment B', async ({ page }) => {

@@ -107,7 +107,7 @@ export async function openBrowserBench(options: {
           (job) => window.albertPlayground!.embedLines(job.lines, { ...job.options, pooling: 'mean' }),
           { lines, options: { batchSize, layer } },
         );
-        return { ms: result.ms, vectors: Float32Array.from(result.vectors.flat()) };
+        return { ms: result.ms, vectors: result.vectors.data };
       },
       async close() {
         await opened.close();

@@ -1,9 +1,10 @@
 /**
  * `npm run bench:batch` — what batching buys when embedding many lines. 500 seeded lines of ~20 tokens on the
  * base-shape random model (12 layers, hidden 768), pooled (mean) at the last layer, at batch sizes 1, 8 and 32:
- * first in Node on onnxruntime-web's WASM through the CLI's own `--file` pipeline, then in Chromium through the
- * app's worker (`window.albertPlayground.embedLines`, see bench-batch-browser.ts). Each side prints lines per
- * second and the ratio to batch size 1 measured in the same run. A benchmark, not a test: exits 0.
+ * in Node through the CLI's own `--file` pipeline, on onnxruntime-web's WASM and on onnxruntime-node (the CLI's
+ * default), then in Chromium through the app's worker (`window.albertPlayground.embedLines`, see
+ * bench-batch-browser.ts). Each side prints lines per second and the ratio to batch size 1 measured in the same
+ * run, and the native-over-WASM ratio per batch size. A benchmark, not a test: exits 0.
  *
  *   npx tsx scripts/bench-batch.ts [--sizes 1,8,32] [--lines 500] [--rounds 1] [--threads N] [--node-only]
  *                                   [--reuse-build]
@@ -162,7 +163,7 @@ async function measure(
 function printTable(side: Side) {
   const base = median(side.rates.get(1)!);
   console.log(
-    `${side.label} (${side.backend}); max |Δ| of any vector vs Node batch 1: ${side.maxDiff.toExponential(1)}`,
+    `${side.label} (${side.backend}); max |Δ| of any vector vs Node WASM batch 1: ${side.maxDiff.toExponential(1)}`,
   );
   const header = ['batch', 'lines/s', 'vs batch 1', 'spread %'];
   console.log(header.join('  '));
@@ -188,44 +189,65 @@ if (!existsSync(join(modelDir, 'onnx/model.onnx'))) {
     fail(`generating the base-shape model failed (exit ${child.status ?? child.signal})`);
 }
 
-const runtime = await nodeRuntime('wasm', threads);
-const engine = await AlbertEngine.load({
+/** The CLI's --file pipeline (engine.runBatch of the one layer, pooled) on one runtime, writing nowhere. */
+async function nodeSide(backend: 'node' | 'wasm', reference: Float32Array | undefined) {
+  const runtime = await nodeRuntime(backend, threads);
+  const engine = await AlbertEngine.load({
+    source: await resolveModelSource(modelDir),
+    ort: runtime.ort,
+    host: runtime.host,
+    backend,
+  });
+  const embedder = engineEmbedder(engine, lastLayer, DEFAULT_POOLING);
+  const options = { maxLength: engine.tokenizer.maxLength, warn: (m: string) => console.error(`  ${m}`) };
+  // Warm-up: first runs allocate memory (the largest batch most) and wait for V8 to tier the module up.
+  for (const batchSize of sizes)
+    await embedLines(
+      asLines(warmup(batchSize)),
+      embedder,
+      keepIn(new Float32Array(lineCount * width), width),
+      {
+        ...options,
+        batchSize,
+      },
+    );
+  const label =
+    backend === 'node' ? 'Node, onnxruntime-node (the CLI default)' : 'Node, onnxruntime-web WASM';
+  const side = await measure(
+    label,
+    async (batchSize) => {
+      const vectors = new Float32Array(lineCount * width);
+      const t0 = performance.now();
+      await embedLines(asLines(texts), embedder, keepIn(vectors, width), { ...options, batchSize });
+      return { ms: performance.now() - t0, vectors };
+    },
+    reference,
+  );
+  await engine.dispose();
+  return { ...side, backend: `${engine.backend.threads ?? runtime.host.threads} threads` };
+}
+
+// The lines, from the model's own vocabulary.
+const tokenizerEngine = await AlbertEngine.load({
   source: await resolveModelSource(modelDir),
-  ...runtime,
+  ...(await nodeRuntime('wasm', threads)),
   backend: 'wasm',
 });
-const texts = makeLines(engine.tokenizer, lineCount);
-const tokenCounts = texts.map((t) => engine.tokenizer.encode(t).ids.length);
-const width = engine.config.hidden_size;
-const lastLayer = engine.config.num_hidden_layers;
+const texts = makeLines(tokenizerEngine.tokenizer, lineCount);
+const tokenCounts = texts.map((t) => tokenizerEngine.tokenizer.encode(t).ids.length);
+const width = tokenizerEngine.config.hidden_size;
+const lastLayer = tokenizerEngine.config.num_hidden_layers;
+await tokenizerEngine.dispose();
 console.error(
   `bench-batch: ${lineCount} lines of ${Math.min(...tokenCounts)}..${Math.max(...tokenCounts)} tokens ` +
     `(mean ${(tokenCounts.reduce((a, b) => a + b, 0) / lineCount).toFixed(1)}), e.g. "${texts[0]}"`,
 );
-
-// Node: the CLI's --file pipeline (engine.runBatch of the one layer, poolBatch), writing nowhere.
-const embedder = engineEmbedder(engine, lastLayer, DEFAULT_POOLING);
-const options = { maxLength: engine.tokenizer.maxLength, warn: (m: string) => console.error(`  ${m}`) };
 /** Warm-up lines per batch size: one batch, at least 8 lines. */
 const warmup = (batchSize: number) => texts.slice(0, Math.max(8, batchSize));
-// Warm-up: first runs allocate WASM memory (the largest batch most) and wait for V8 to tier the module up.
-for (const batchSize of sizes)
-  await embedLines(asLines(warmup(batchSize)), embedder, keepIn(new Float32Array(lineCount * width), width), {
-    ...options,
-    batchSize,
-  });
-const node = await measure(
-  'Node, onnxruntime-web WASM',
-  async (batchSize) => {
-    const vectors = new Float32Array(lineCount * width);
-    const t0 = performance.now();
-    await embedLines(asLines(texts), embedder, keepIn(vectors, width), { ...options, batchSize });
-    return { ms: performance.now() - t0, vectors };
-  },
-  undefined,
-);
-const sides: Side[] = [{ ...node, backend: `${engine.backend.threads ?? runtime.host.threads} threads` }];
-await engine.dispose();
+
+const wasm = await nodeSide('wasm', undefined);
+const node = await nodeSide('node', wasm.vectorsAt1);
+const sides: Side[] = [wasm, node];
 
 if (!values['node-only']) {
   try {
@@ -239,7 +261,7 @@ if (!values['node-only']) {
           const { ms, vectors } = await browser.embed(texts, batchSize, lastLayer);
           return { ms, vectors };
         },
-        node.vectorsAt1,
+        wasm.vectorsAt1,
       );
       sides.push({ ...chromium, backend: browser.backend });
     } finally {
@@ -256,6 +278,15 @@ console.log(
     `${lastLayer}; median of ${rounds} round(s)`,
 );
 for (const side of sides) printTable(side);
+console.log('onnxruntime-node over onnxruntime-web WASM (the CLI default over --backend wasm), same run:');
+console.log(
+  sizes
+    .map(
+      (size) =>
+        `batch ${size}: ${(median(node.rates.get(size)!) / median(wasm.rates.get(size)!)).toFixed(2)}x`,
+    )
+    .join(', '),
+);
 console.log(
   'vs batch 1: lines/s over batch size 1 in the same run; spread: (max - min) / median over rounds. ' +
     'The app’s worker keeps every layer’s pooled vector (13 outputs per batch); the CLI fetches only the one asked for.',

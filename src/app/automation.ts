@@ -1,9 +1,11 @@
 /**
  * `window.albertPlayground`: a typed handle for end-to-end tests and for people at the browser console,
- * computed by the worker with the page's current model and backend. Numbers come back as nested arrays:
- * hiddenStates[layer 0..L][token][hidden], attentions[layer][head][query][key].
+ * computed by the worker with the page's current model and backend. Numbers come back as the worker sent them,
+ * typed arrays with their dims (moved, not copied: the page pays nothing for a 512-token run);
+ * `nested(tensor)` turns one into arrays, e.g. `nested(r.hiddenStates[12])[token][dim]`.
  */
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
+import { nested } from '../engine/nested.ts';
 import type { BackendInfo, FloatTensor } from '../engine/types.ts';
 import { useStore } from '../state/store.ts';
 import type { Controller } from './controller.ts';
@@ -12,9 +14,10 @@ export interface EmbedResult {
   tokens: string[];
   ids: number[];
   tokenTypeIds: number[];
-  hiddenStates: number[][][];
-  /** Empty when the file fuses attention; `attentionUnavailable` then says why. */
-  attentions: number[][][][];
+  /** L+1 tensors [tokens, hidden]: 0 is the embedding projection, i the output of layer i. */
+  hiddenStates: FloatTensor[];
+  /** L tensors [heads, tokens (queries), tokens (keys)]; empty when the file fuses attention (see below). */
+  attentions: FloatTensor[];
   attentionUnavailable?: string;
   backend: BackendInfo;
 }
@@ -29,7 +32,9 @@ export interface AlbertPlaygroundApi {
   embedLines(
     lines: string[],
     options: { batchSize: number; pooling: PoolingRequest; layer: number },
-  ): Promise<{ vectors: number[][]; ms: number; backend: string }>;
+  ): Promise<{ vectors: FloatTensor; ms: number; backend: string }>;
+  /** A tensor of `embed()` as nested arrays (costs the page a copy: for scripts, not for views). */
+  nested(tensor: FloatTensor): unknown[];
   /** Test hooks: lose the WebGPU device, crash the worker. */
   debug(action: 'lose-device' | 'crash'): Promise<void>;
 }
@@ -38,17 +43,6 @@ declare global {
   interface Window {
     albertPlayground?: AlbertPlaygroundApi;
   }
-}
-
-/** Nests a row-major tensor by its dims. */
-export function nested(t: FloatTensor): unknown[] {
-  const build = (offset: number, axis: number): unknown[] => {
-    const size = t.dims[axis]!;
-    if (axis === t.dims.length - 1) return Array.from(t.data.subarray(offset, offset + size));
-    const stride = t.dims.slice(axis + 1).reduce((a, b) => a * b, 1);
-    return Array.from({ length: size }, (_, i) => build(offset + i * stride, axis + 1));
-  };
-  return build(0, 0);
 }
 
 export function automationApi(controller: Controller): AlbertPlaygroundApi {
@@ -69,8 +63,8 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
         tokens: run.tokens,
         ids: run.ids,
         tokenTypeIds: run.tokenTypeIds,
-        hiddenStates: layers.map((i) => nested(run.hiddenStates[i]!) as number[][]),
-        attentions: (run.attentions ?? []).map((t) => nested(t) as number[][][]),
+        hiddenStates: layers.map((i) => run.hiddenStates[i]!),
+        attentions: run.attentions ?? [],
         ...(useStore.getState().info?.attentionUnavailable && {
           attentionUnavailable: useStore.getState().info!.attentionUnavailable,
         }),
@@ -86,11 +80,12 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
       if (cancelled) throw new Error('the lines were cancelled');
       const vectors = await controller.client.linesVectors(job.id, options.layer);
       return {
-        vectors: nested(vectors) as number[][],
+        vectors,
         ms,
         backend: useStore.getState().backend?.name ?? 'unknown',
       };
     },
+    nested,
     debug: (action) => controller.client.debug(action),
   };
 }

@@ -39,8 +39,10 @@ two texts are; with --file, one sentence vector per line of a file.
                             TensorFlow Embedding Projector's vectors.tsv and metadata.tsv for one layer,
                             in --out DIR
   --out <path>              write the output there instead of stdout
-  --backend wasm|webgpu|node  onnxruntime-web WASM (default), WebGPU (browsers only; falls back), or
-                            onnxruntime-node
+  --backend auto|node|wasm|webgpu
+                            auto (default): onnxruntime-node's native kernels when it is installed,
+                            else onnxruntime-web's WASM; node: native or an error; wasm: the kernels the
+                            browser runs; webgpu: browsers only (falls back)
   --dtype ${DTYPE_REQUESTS.join('|')}
                             which ONNX file of the folder (transformers.js names: model.onnx,
                             model_fp16.onnx, model_quantized.onnx, model_int8.onnx, …). auto (default):
@@ -120,7 +122,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         attentions: { type: 'boolean', default: false },
         format: { type: 'string', default: 'json' },
         out: { type: 'string' },
-        backend: { type: 'string', default: 'wasm' },
+        backend: { type: 'string', default: 'auto' },
         dtype: { type: 'string', default: 'auto' },
         'model-file': { type: 'string' },
         threads: { type: 'string' },
@@ -161,7 +163,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     attentions: v.attentions!,
     format,
     out: v.out,
-    backend: oneOf('backend', v.backend!, ['wasm', 'webgpu', 'node'] as const),
+    backend: oneOf('backend', v.backend!, ['auto', 'node', 'wasm', 'webgpu'] as const),
     dtype: oneOf('dtype', v.dtype!, DTYPE_REQUESTS),
     modelFile: v['model-file'],
     threads,

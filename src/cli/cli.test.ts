@@ -114,6 +114,25 @@ describe('albert-embed', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it.concurrent('runs onnxruntime-node by default, with the numbers of the WASM engine', async () => {
+    const r = await cli([
+      '--model',
+      TINY_MODEL,
+      '--threads',
+      '1',
+      '--text',
+      'hello world',
+      '--pair',
+      'the cat sat',
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.backend).toEqual({ name: 'node', requested: 'auto', threads: 1 });
+    // Native and WASM kernels sum in other orders: float32 rounding apart.
+    expect(maxDiff(out.hiddenStates[0].flat(), expected.hiddenStates[3]!.data)).toBeLessThan(1e-5);
+    expect(r.stderr).toBe('');
+  });
+
   it.concurrent('--backend node (onnxruntime-node) and --dtype pick what they say', async () => {
     const [node, q8] = await Promise.all([
       cli([...tiny, '--text', 'hello world', '--pair', 'the cat sat', '--backend', 'node']),

@@ -54,13 +54,16 @@ async function defaultModel(): Promise<ModelSource> {
 }
 
 async function loadEngine(options: CliOptions, source: ModelSource): Promise<AlbertEngine> {
+  const runtime = await nodeRuntime(options.backend, options.threads);
   const engine = await AlbertEngine.load({
     source,
-    ...(await nodeRuntime(options.backend, options.threads)),
+    ort: runtime.ort,
+    host: runtime.host,
     backend: options.backend,
     dtype: options.dtype,
     modelFile: options.modelFile,
   });
+  if (runtime.fallbackReason) engine.backend.fallbackReason = runtime.fallbackReason;
   if (engine.backend.fallbackReason)
     log(`running on ${engine.backend.name}: ${engine.backend.fallbackReason}`);
   if (options.attentions && engine.loaded.attentionUnavailable)

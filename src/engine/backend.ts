@@ -55,6 +55,8 @@ function isFallback(adapter: AdapterLike): boolean {
 
 export async function planBackend(request: BackendRequest, host: HostEnvironment): Promise<BackendPlan> {
   if (request === 'wasm') return { name: 'wasm' };
+  // Outside a browser (the CLI), auto means native kernels when onnxruntime-node is there.
+  if (request === 'auto' && host.nodeRuntime && !host.gpu) return { name: 'node' };
   if (request === 'node') {
     return host.nodeRuntime
       ? { name: 'node' }

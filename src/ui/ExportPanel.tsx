@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { precisionReport } from '../engine/fidelity.ts';
-import { nested } from '../app/automation.ts';
+import { nested } from '../engine/nested.ts';
 import type { ExportFile } from '../engine/export/runFiles.ts';
 import { tokenNorms } from '../engine/analysis.ts';
 import { shownVectors, useStore, type AppState } from '../state/store.ts';
