@@ -83,6 +83,27 @@ test('with the bundled model, every request the page and its worker make stays o
   expect(requests.filter((url) => !url.startsWith(`${baseURL}/`))).toEqual([]);
 });
 
+test('the worker fetches only the onnxruntime build it runs: plain WASM, or the WebGPU (JSEP) build for WebGPU', async ({
+  page,
+}) => {
+  const fetched = (requests: string[], build: RegExp) => requests.some((url) => build.test(url));
+  for (const [backend, wanted, unwanted] of [
+    ['wasm', /ort-wasm-simd-threaded-[\w-]+\.wasm$/, /\.jsep[-.]/],
+    ['webgpu', /ort-wasm-simd-threaded\.jsep[-\w]*\.wasm$/, /ort-wasm-simd-threaded-[\w-]+\.wasm$/],
+  ] as const) {
+    const requests: string[] = [];
+    const listen = (r: { url(): string }) => requests.push(r.url());
+    page.context().on('request', listen);
+    const app = new Playground(page);
+    await app.open({ model: TINY, backend });
+    await app.waitReady();
+    await expect(page.getByTestId('status.backend')).toHaveAttribute('data-backend', backend);
+    page.context().off('request', listen);
+    expect(fetched(requests, wanted), `${backend}: ${requests.join(' ')}`).toBe(true);
+    expect(fetched(requests, unwanted), `${backend}: ${requests.join(' ')}`).toBe(false);
+  }
+});
+
 test('exports: .npy of every hidden state and attention map, Projector TSV and JSON, equal to the engine', async ({
   page,
 }) => {

@@ -13,8 +13,6 @@
  * rounds alternate the order of the batch sizes (1, 8, 32, then 32, 8, 1), so that drift (thermal, GC, other
  * load) does not favour one size, and each size's figure is the median over rounds. A short warm-up comes first.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -24,6 +22,8 @@ import { nodeRuntime, resolveModelSource } from '../src/engine/node/runtime.ts';
 import { DEFAULT_POOLING } from '../src/engine/sentenceModel.ts';
 import type { AlbertTokenizer } from '../src/engine/tokenizer.ts';
 import { openBrowserBench } from './bench-batch-browser.ts';
+import { seeded, textOfTokens, vocabularyWords } from './lib/benchTexts.ts';
+import { ensureBaseModel } from './lib/preview.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const modelDir = join(root, '.cache/models/albert-base-random');
@@ -67,39 +67,16 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-/** mulberry32: a small seeded generator, so that every run embeds the same lines. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /**
  * `count` lines of whole vocabulary words, each ending once it reaches 18..22 tokens (specials included), so
  * that batches hold lines of slightly different lengths and pad, as real ones do.
  */
 function makeLines(tokenizer: AlbertTokenizer, count: number): string[] {
-  const tokenizerJson = JSON.parse(readFileSync(join(modelDir, 'tokenizer.json'), 'utf8')) as {
-    model: { vocab: [string, number][] };
-  };
-  const words = tokenizerJson.model.vocab
-    .map(([piece]) => piece)
-    .filter((piece) => /^▁[a-z]{2,}$/.test(piece))
-    .map((piece) => piece.slice(1));
-  if (words.length < 20) fail(`the tokenizer has too few whole words (${words.length})`);
+  const words = vocabularyWords(modelDir);
   const random = seeded(SEED);
-  return Array.from({ length: count }, () => {
-    const target = TOKENS_PER_LINE - 2 + Math.floor(random() * 5);
-    const picked: string[] = [];
-    while (tokenizer.encode(picked.join(' ')).ids.length < target)
-      picked.push(words[Math.floor(random() * words.length)]!);
-    return picked.join(' ');
-  });
+  return Array.from({ length: count }, () =>
+    textOfTokens(tokenizer, words, TOKENS_PER_LINE - 2 + Math.floor(random() * 5), random),
+  );
 }
 
 /** A sink that keeps each vector in `into` (rows of `width`), to check the numbers; a copy costs next to nothing. */
@@ -177,17 +154,7 @@ function printTable(side: Side) {
 }
 
 const started = performance.now();
-if (!existsSync(join(modelDir, 'onnx/model.onnx'))) {
-  console.error(
-    `bench-batch: ${modelDir} is missing; generating it (npx tsx scripts/fixtures.ts --shape base)`,
-  );
-  const child = spawnSync('npx', ['tsx', 'scripts/fixtures.ts', '--shape', 'base'], {
-    cwd: root,
-    stdio: ['ignore', 2, 2],
-  });
-  if (child.status !== 0)
-    fail(`generating the base-shape model failed (exit ${child.status ?? child.signal})`);
-}
+ensureBaseModel(root, (m) => console.error(`bench-batch: ${m}`));
 
 /** The CLI's --file pipeline (engine.runBatch of the one layer, pooled) on one runtime, writing nowhere. */
 async function nodeSide(backend: 'node' | 'wasm', reference: Float32Array | undefined) {

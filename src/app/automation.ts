@@ -24,7 +24,15 @@ export interface EmbedResult {
 
 export interface AlbertPlaygroundApi {
   ready(): Promise<{ model: string; backend: BackendInfo }>;
-  embed(text: string, pair?: string): Promise<EmbedResult>;
+  /**
+   * Runs text (and pair) in the worker. By default every hidden state and attention map; `layers` and
+   * `attentions: false` ask for less (what a benchmark or a script that wants one layer needs).
+   */
+  embed(
+    text: string,
+    pair?: string,
+    options?: { layers?: number[] | 'all'; attentions?: boolean },
+  ): Promise<EmbedResult>;
   /**
    * Pooled vectors of many lines, embedded by the worker in batches (as "Many sentences" does); `ms` is the
    * wall time from the request to the last batch, for benchmarks.
@@ -52,9 +60,13 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
       const { info } = useStore.getState();
       return { model: info!.model, backend: info!.backend };
     },
-    async embed(text, pair) {
+    async embed(text, pair, options = {}) {
       await controller.ready();
-      const run = await controller.client.run(text, pair, { layers: 'all', attentions: true, lane: 'api' });
+      const run = await controller.client.run(text, pair, {
+        layers: options.layers ?? 'all',
+        attentions: options.attentions ?? true,
+        lane: 'api',
+      });
       if (!run) throw new Error('the run was cancelled');
       const layers = Object.keys(run.hiddenStates)
         .map(Number)

@@ -17,7 +17,8 @@ import type { BackendInfo, BackendRequest, FloatTensor, Timings } from './types.
 
 export interface EngineOptions extends LoadFilesOptions {
   source: ModelSource;
-  ort: OrtModule;
+  /** The runtime, or its promise: the files download and the graph is prepared while it loads and compiles. */
+  ort: OrtModule | Promise<OrtModule>;
   host: HostEnvironment;
   backend?: BackendRequest;
 }
@@ -167,8 +168,9 @@ export class AlbertEngine {
       files.files,
     );
     const t2 = performance.now();
+    const ort = await options.ort;
     const { session, backend } = await openSession(
-      options.ort,
+      ort,
       prepared.bytes,
       placeFile(plan, prepared.precision.kind, prepared.webgpuCaveat),
       request,
@@ -205,7 +207,7 @@ export class AlbertEngine {
       loaded,
       timings,
       session,
-      options.ort,
+      ort,
       session.inputNames.includes('token_type_ids'),
     );
   }

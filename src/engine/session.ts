@@ -6,6 +6,7 @@
 import type * as Ort from 'onnxruntime-web';
 import type { BackendPlan, HostEnvironment } from './backend.ts';
 import { EngineError, messageOf } from './errors.ts';
+import { ElemType, encodeModel, onnx } from './onnx/proto.ts';
 import type { BackendInfo, BackendRequest } from './types.ts';
 
 /** The part of onnxruntime's API the engine uses; onnxruntime-web and onnxruntime-node both provide it. */
@@ -25,6 +26,37 @@ export interface OpenedSession {
 function configureWasm(ort: OrtModule, threads: number): void {
   // numThreads is read once, when the WASM module starts; later sessions share it.
   if (ort.env.wasm) ort.env.wasm.numThreads = threads;
+}
+
+/** The smallest graph there is (y = Identity(x)), to start a runtime with. */
+function identityModel(): Uint8Array {
+  const tensor = (name: string) =>
+    onnx.ValueInfoProto.create({
+      name,
+      type: { tensorType: { elemType: ElemType.FLOAT, shape: { dim: [{ dimValue: 1 }] } } },
+    });
+  return encodeModel(
+    onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'start',
+        node: [{ opType: 'Identity', input: ['x'], output: ['y'] }],
+        input: [tensor('x')],
+        output: [tensor('y')],
+      },
+    }),
+  );
+}
+
+/**
+ * Starts onnxruntime's WASM module (download, compile, threads) with a one-node session, so that it happens
+ * while the model's files download and its graph is prepared instead of after.
+ */
+export async function startRuntime(ort: OrtModule, threads: number): Promise<void> {
+  configureWasm(ort, threads);
+  const session = await ort.InferenceSession.create(identityModel(), { executionProviders: ['wasm'] });
+  await session.release();
 }
 
 /** Opens `model` where `plan` says (see backend.ts), falling back from WebGPU to WASM with the reason. */

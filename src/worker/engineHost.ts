@@ -11,14 +11,14 @@ import {
   projectorFiles,
   type ExportFile,
 } from '../engine/export/runFiles.ts';
-import type { HostEnvironment } from '../engine/backend.ts';
+import { planBackend, type HostEnvironment } from '../engine/backend.ts';
 import { blobSource } from '../engine/blobSource.ts';
 import { EngineError, messageOf } from '../engine/errors.ts';
 import { maskPositions, maskPredictions } from '../engine/fillMask.ts';
 import { onnxFilesOf, type OnnxFileInfo } from '../engine/modelFiles.ts';
 import type { FileProgress, ListedFile, ModelSource } from '../engine/modelSource.ts';
 import { hubSource, urlSource } from '../engine/modelSource.ts';
-import type { OrtModule } from '../engine/session.ts';
+import { startRuntime, type OrtModule } from '../engine/session.ts';
 import type { FloatTensor } from '../engine/types.ts';
 import { cachedSource } from './cachedSource.ts';
 import type {
@@ -33,8 +33,15 @@ import type {
 } from './protocol.ts';
 import { attentionMap, attentionRow, attentionThumbnails, projection } from './runViews.ts';
 
+/** Which onnxruntime-web build a load needs. */
+export type RuntimeKind = 'wasm' | 'webgpu';
+
 export interface HostOptions {
-  ort: () => Promise<OrtModule>;
+  /**
+   * onnxruntime for a kind of run: the plain WASM build (half the download and compile of the WebGPU one) when
+   * WebGPU is not going to be used, the WebGPU build (which runs WASM too) when it is.
+   */
+  ort: (kind: RuntimeKind) => Promise<OrtModule>;
   host: () => HostEnvironment;
   /** Resolves site paths such as `/models/x/` against the page. */
   baseUrl: string;
@@ -69,7 +76,10 @@ export class EngineHost {
   private lastRun: KeptRun | undefined;
   /** Runs of compared texts by text, for the projection view; emptied when the model changes. */
   private compared = new Map<string, AlbertRun>();
+  /** The runtime the current engine runs on. */
   private ort: OrtModule | undefined;
+  /** The runtimes loaded so far (a worker keeps what it compiled). */
+  private readonly runtimes: Partial<Record<RuntimeKind, Promise<OrtModule>>> = {};
   /** The latest folder's listing, shared by the weights menu and the load. */
   private listing: { id: string; files: Promise<ListedFile[]> } | undefined;
 
@@ -119,16 +129,25 @@ export class EngineHost {
     this.lastRun = undefined;
     this.compared.clear();
     await previous?.dispose();
-    this.ort ??= await this.options.ort();
-    const engine = await AlbertEngine.load({
-      source: this.sourceFor(request.model),
-      ort: this.ort,
-      host: this.options.host(),
-      backend: request.backend,
-      dtype: request.dtype,
-      modelFile: request.modelFile,
-      onProgress,
-    });
+    const host = this.options.host();
+    // Where it will run decides which runtime to fetch and compile.
+    const source = this.sourceFor(request.model);
+    const plan = await planBackend(request.backend, host);
+    // The runtime loads and compiles while the files download and the graph is prepared.
+    const ort = this.runtime(plan.name === 'webgpu' ? 'webgpu' : 'wasm', host.threads);
+    const engine = await AlbertEngine.load(
+      {
+        source,
+        ort,
+        host,
+        backend: request.backend,
+        dtype: request.dtype,
+        modelFile: request.modelFile,
+        onProgress,
+      },
+      plan,
+    );
+    this.ort = await ort;
     onWarming();
     // The first run compiles kernels (WebGPU shaders, WASM code paths): pay for it before "ready". A WebGPU
     // kernel can refuse a graph only then; the model then runs on WASM, saying why.
@@ -294,6 +313,18 @@ export class EngineHost {
       ? run.attentions
       : (await this.requireEngine().run(last.text, last.pair, { hiddenStates: false })).attentions;
     return [attentionsNpy(attentions)];
+  }
+
+  /** A runtime of `kind`, loaded once; for WASM, the WebGPU build when it is already here (it runs WASM too). */
+  private runtime(kind: RuntimeKind, threads: number): Promise<OrtModule> {
+    if (kind === 'wasm' && !this.runtimes.wasm && this.runtimes.webgpu) return this.runtimes.webgpu;
+    const started = this.options.ort(kind).then(async (ort) => {
+      await startRuntime(ort, threads);
+      return ort;
+    });
+    // A runtime that failed to load is not kept: the next load tries again.
+    started.catch(() => delete this.runtimes[kind]);
+    return (this.runtimes[kind] ??= started);
   }
 
   /** Test hook: destroys the WebGPU device as a driver reset would. */
