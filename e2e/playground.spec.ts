@@ -83,10 +83,11 @@ test('with the bundled model, every request the page and its worker make stays o
   expect(requests.filter((url) => !url.startsWith(`${baseURL}/`))).toEqual([]);
 });
 
+const fetched = (requests: string[], build: RegExp) => requests.some((url) => build.test(url));
+
 test('the worker fetches only the onnxruntime build it runs: plain WASM, or the WebGPU (JSEP) build for WebGPU', async ({
   page,
 }) => {
-  const fetched = (requests: string[], build: RegExp) => requests.some((url) => build.test(url));
   for (const [backend, wanted, unwanted] of [
     ['wasm', /ort-wasm-simd-threaded-[\w-]+\.wasm$/, /\.jsep[-.]/],
     ['webgpu', /ort-wasm-simd-threaded\.jsep[-\w]*\.wasm$/, /ort-wasm-simd-threaded-[\w-]+\.wasm$/],

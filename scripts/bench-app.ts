@@ -13,7 +13,9 @@
  * with the attention view drawn), and main-thread long tasks. Each is also a ratio to the bare WASM session.
  * A benchmark, not a test: exits 0 unless a case cannot run.
  *
- *   npx tsx scripts/bench-app.ts [--reuse-build] [--rounds 3]
+ *   npx tsx scripts/bench-app.ts [--reuse-build] [--rounds 3] [--only app,jsep,transformers]
+ *
+ * `--only` keeps the baseline and the cases whose names contain one of the words.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +45,11 @@ const LENGTHS = [32, 128, 512];
 const log = (m: string) => console.error(`bench-app: ${m}`);
 
 const { values } = parseArgs({
-  options: { 'reuse-build': { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' } },
+  options: {
+    'reuse-build': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '3' },
+    only: { type: 'string' },
+  },
 });
 const rounds = Math.max(1, Number(values.rounds) || 3);
 
@@ -224,7 +230,9 @@ log(`texts of ${texts.map((t) => t.ids.length).join(' / ')} tokens`);
 const server = await servePreview(root, outDir, PORT);
 const results: Result[] = [];
 try {
+  const only = values.only?.split(',').map((w) => w.trim().toLowerCase());
   for (const c of CASES) {
+    if (only && c !== CASES[0] && !only.some((w) => c.name.toLowerCase().includes(w))) continue;
     try {
       results.push(await measure(c, texts));
     } catch (error) {

@@ -28,13 +28,15 @@ function configureWasm(ort: OrtModule, threads: number): void {
   if (ort.env.wasm) ort.env.wasm.numThreads = threads;
 }
 
+/** A float32 tensor of one element, as a graph input or output. */
+const scalarValue = (name: string) =>
+  onnx.ValueInfoProto.create({
+    name,
+    type: { tensorType: { elemType: ElemType.FLOAT, shape: { dim: [{ dimValue: 1 }] } } },
+  });
+
 /** The smallest graph there is (y = Identity(x)), to start a runtime with. */
 function identityModel(): Uint8Array {
-  const tensor = (name: string) =>
-    onnx.ValueInfoProto.create({
-      name,
-      type: { tensorType: { elemType: ElemType.FLOAT, shape: { dim: [{ dimValue: 1 }] } } },
-    });
   return encodeModel(
     onnx.ModelProto.create({
       irVersion: 8,
@@ -42,8 +44,8 @@ function identityModel(): Uint8Array {
       graph: {
         name: 'start',
         node: [{ opType: 'Identity', input: ['x'], output: ['y'] }],
-        input: [tensor('x')],
-        output: [tensor('y')],
+        input: [scalarValue('x')],
+        output: [scalarValue('y')],
       },
     }),
   );
