@@ -163,11 +163,21 @@ describe('engine outputs', () => {
     await engine.dispose();
   });
 
-  it('fetches only what is asked for, and reuses one surgery per model file', async () => {
+  it('fetches only what is asked for; scores and logits come from the full graph, opened on demand', async () => {
     const source = await fsSource(TINY_MODEL);
-    const a = await AlbertEngine.load({ source, ...runtime, backend: 'wasm' });
-    const b = await AlbertEngine.load({ source, ...runtime, backend: 'wasm' });
-    expect(b.prepared).toBe(a.prepared);
+    let reads = 0;
+    const counted = {
+      ...source,
+      read: (path: string) => (path.endsWith('.onnx') && reads++, source.read(path)),
+    };
+    const a = await AlbertEngine.load({ source: counted, ...runtime, backend: 'wasm' });
+    // The lean graph every run uses: no scores, no masked-LM head.
+    expect([a.prepared.lean, a.prepared.outputs.attentionScores, a.prepared.outputs.logits]).toEqual([
+      true,
+      [],
+      undefined,
+    ]);
+    expect(a.hasLogits).toBe(true);
     const defaults = await a.run('hello world');
     expect(defaults.attentions).toHaveLength(3);
     expect(defaults.attentionScores).toEqual([]);
@@ -177,7 +187,20 @@ describe('engine outputs', () => {
     expect(run.attentionScores).toEqual([]);
     expect(run.logits).toBeUndefined();
     expect(run.timings.inferenceMs).toBeGreaterThan(0);
-    await Promise.all([a.dispose(), b.dispose()]);
+    expect(reads).toBe(1);
+    // Asking for scores or logits opens the full graph once (the file read again), with the same numbers.
+    const full = await a.run('hello world', undefined, { attentionScores: true, logits: true });
+    await a.run('hello world', undefined, { logits: true });
+    expect(reads).toBe(2);
+    expect([full.attentionScores, full.logits?.dims]).toEqual([expect.any(Array), [4, 404]]);
+    expect(full.attentionScores).toHaveLength(3);
+    full.hiddenStates.forEach((h, l) => expect(maxAbsDiff(h.data, defaults.hiddenStates[l]!.data)).toBe(0));
+    full.attentions.forEach((m, l) => expect(maxAbsDiff(m.data, defaults.attentions[l]!.data)).toBe(0));
+    // Released, it opens again when needed.
+    await a.releaseFull();
+    await a.run('hello world', undefined, { attentionScores: true });
+    expect(reads).toBe(3);
+    await a.dispose();
   });
 
   it('serializes concurrent runs and keeps each result with its text', async () => {

@@ -82,27 +82,22 @@ export interface AlbertRun extends Encoding {
   timings: Timings;
 }
 
-/** Surgery is done once per model file and reused (e.g. when the backend changes). */
-const preparedCache = new Map<string, PreparedModel>();
-
 /** The folder's plain export, to name in messages about files that hide what the views need. */
 function plainFile(files: OnnxFileInfo[] | undefined): string {
   const plain = files?.find((f) => f.dtype === 'fp32') ?? files?.find((f) => f.dtype === 'fp16');
   return plain?.path ?? 'onnx/model.onnx';
 }
 
-function prepareOnce(
-  key: string,
+/** Graph surgery, with a message that names the folder's plain export when the layers cannot be found. */
+function prepare(
   bytes: Uint8Array,
   layers: number,
   file: string,
   files: OnnxFileInfo[] | undefined,
+  lean: boolean,
 ): PreparedModel {
-  const hit = preparedCache.get(key);
-  if (hit) return hit;
-  let prepared: PreparedModel;
   try {
-    prepared = prepareAlbertGraph(bytes, layers, file);
+    return prepareAlbertGraph(bytes, layers, file, { lean });
   } catch (error) {
     // A graph whose layers cannot be found: say which file of the folder can be read.
     if (error instanceof EngineError && error.code === 'unsupported-graph' && file !== plainFile(files))
@@ -113,9 +108,15 @@ function prepareOnce(
       );
     throw error;
   }
-  preparedCache.clear(); // keep one model's bytes alive, not every model ever opened
-  preparedCache.set(key, prepared);
-  return prepared;
+}
+
+/** What is needed to open a second session on the same file: the full graph, with scores and logits. */
+interface FullGraph {
+  read(): Promise<Uint8Array>;
+  plan: BackendPlan;
+  request: BackendRequest;
+  host: HostEnvironment;
+  files: OnnxFileInfo[] | undefined;
 }
 
 /** A failed run as the user should read it; running out of memory gets advice. */
@@ -137,14 +138,45 @@ export class AlbertEngine {
     readonly sourceId: string,
     readonly config: AlbertConfig,
     readonly tokenizer: AlbertTokenizer,
-    readonly prepared: PreparedModel,
+    /** The lean graph every run uses unless it asks for scores or logits (its bytes dropped once opened). */
+    readonly prepared: Omit<PreparedModel, 'bytes'>,
     readonly backend: BackendInfo,
     readonly loaded: LoadedModel,
     readonly loadTimings: Timings,
     private readonly session: Session,
     private readonly ort: OrtModule,
     private readonly hasTokenTypes: boolean,
+    private readonly fullGraph: FullGraph,
   ) {}
+
+  /** The full graph's session (pre-softmax scores, the masked-LM head), opened on the first run that needs it. */
+  private full: Promise<{ session: Session; outputs: PreparedModel['outputs'] }> | undefined;
+
+  /** Whether the file is a fill-mask export (its full graph gives logits). */
+  get hasLogits(): boolean {
+    return this.prepared.originalOutputs.includes('logits');
+  }
+
+  private openFull(): Promise<{ session: Session; outputs: PreparedModel['outputs'] }> {
+    this.full ??= (async () => {
+      const { read, plan, request, host, files } = this.fullGraph;
+      const prepared = prepare(await read(), this.config.num_hidden_layers, this.modelFile, files, false);
+      const { session } = await openSession(this.ort, prepared.bytes, plan, request, host, this.modelFile);
+      return { session, outputs: prepared.outputs };
+    })();
+    // A failed open is not kept: the next run that needs it tries again.
+    this.full.catch(() => (this.full = undefined));
+    return this.full;
+  }
+
+  /** Closes the full graph's session (its memory returns when the scores are no longer shown). */
+  releaseFull(): Promise<void> {
+    const full = this.full;
+    this.full = undefined;
+    const next = this.queue.then(async () => (await full?.catch(() => undefined))?.session.release());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
 
   /** @param planned where to run, when already known (a WebGPU start that failed: see below) */
   static async load(options: EngineOptions, planned?: BackendPlan): Promise<AlbertEngine> {
@@ -159,24 +191,17 @@ export class AlbertEngine {
       files.tokenizerConfig,
       files.config.max_position_embeddings,
     );
-    const key = `${options.source.id}|${files.onnxFile}|${files.onnxBytes.byteLength}`;
-    const prepared = prepareOnce(
-      key,
+    const { bytes, ...prepared } = prepare(
       files.onnxBytes,
       files.config.num_hidden_layers,
       files.onnxFile,
       files.files,
+      true,
     );
     const t2 = performance.now();
     const ort = await options.ort;
-    const { session, backend } = await openSession(
-      ort,
-      prepared.bytes,
-      placeFile(plan, prepared.precision.kind, prepared.webgpuCaveat),
-      request,
-      options.host,
-      files.onnxFile,
-    );
+    const placed = placeFile(plan, prepared.precision.kind, prepared.webgpuCaveat);
+    const { session, backend } = await openSession(ort, bytes, placed, request, options.host, files.onnxFile);
     const t3 = performance.now();
     // `auto` chose fp16 for a WebGPU that then failed to start: on WASM, fp32 is both faster and exact.
     const auto = !options.modelFile && (options.dtype ?? 'auto') === 'auto';
@@ -209,6 +234,14 @@ export class AlbertEngine {
       session,
       ort,
       session.inputNames.includes('token_type_ids'),
+      {
+        read: () => options.source.read(files.onnxFile),
+        // The full graph runs where the lean one does (a WebGPU that failed once is not tried again).
+        plan: backend.name === placed.name ? placed : { name: backend.name },
+        request,
+        host: options.host,
+        files: files.files,
+      },
     );
   }
 
@@ -241,7 +274,7 @@ export class AlbertEngine {
   }
 
   async dispose(): Promise<void> {
-    await this.queue;
+    await this.releaseFull();
     await this.session.release();
   }
 
@@ -297,7 +330,6 @@ export class AlbertEngine {
       attention_mask: int64(encoding.ids.map((_, i) => (i < n - encoding.padding ? 1 : 0))),
     };
     if (this.hasTokenTypes) feeds.token_type_ids = int64(encoding.tokenTypeIds);
-    const names = this.prepared.outputs;
     const want = {
       embeddings: false,
       hiddenStates: true,
@@ -307,7 +339,13 @@ export class AlbertEngine {
       ...outputs,
     };
     // A file that fuses attention has no maps to give; the views say so (loaded.attentionUnavailable).
-    if (names.fusedAttention) want.attentions = want.attentionScores = false;
+    if (this.prepared.outputs.fusedAttention) want.attentions = want.attentionScores = false;
+    if (!this.hasLogits) want.logits = false;
+    // Scores and logits live in the full graph; everything else in the lean one.
+    const { session, outputs: names } =
+      want.attentionScores || want.logits
+        ? await this.openFull()
+        : { session: this.session, outputs: this.prepared.outputs };
     const fetches = [
       ...(want.embeddings ? [names.embeddings] : []),
       ...(want.hiddenStates ? names.hiddenStates : []),
@@ -318,7 +356,7 @@ export class AlbertEngine {
     if (fetches.length === 0) fetches.push(names.hiddenStates[names.hiddenStates.length - 1]!);
     let results: Record<string, { data: unknown; dims: readonly number[] }>;
     try {
-      results = await this.session.run(feeds, fetches);
+      results = await session.run(feeds, fetches);
     } catch (error) {
       throw runFailure(error, this.modelFile, this.backend.name, n);
     }

@@ -181,7 +181,7 @@ export class EngineHost {
         // Logits are [tokens, vocab] floats to copy out: only when a view run has a [MASK] to fill.
         logits:
           view &&
-          engine.prepared.outputs.logits !== undefined &&
+          engine.hasLogits &&
           maskPositions(engine.tokenizer.encode(text, pair)).length > 0,
       });
     } catch (error) {
@@ -260,8 +260,10 @@ export class EngineHost {
     return attentionRow(kept.run, kept.scores, layer, head, query);
   }
 
-  releaseScores(): void {
+  /** The arithmetic table closed: drop the scores, and the full graph's session that computed them. */
+  async releaseScores(): Promise<void> {
     if (this.lastRun) this.lastRun.scores = undefined;
+    await this.engine?.releaseFull();
   }
 
   /** A copy of the latest view run's factorized embeddings. */
@@ -375,7 +377,7 @@ export class EngineHost {
       embeddingSize: c.embedding_size,
       vocabSize: c.vocab_size,
       maxLength: engine.tokenizer.maxLength,
-      hasLogits: engine.prepared.outputs.logits !== undefined,
+      hasLogits: engine.hasLogits,
       randomWeights: c.albert_playground_random_weights,
       dtype: engine.loaded.dtype,
       fileReason: engine.loaded.fileReason,

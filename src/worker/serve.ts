@@ -95,7 +95,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
         return;
       }
       case 'release-scores':
-        host.releaseScores();
+        await host.releaseScores();
         send({ type: 'done', id: request.id });
         return;
       case 'factorized': {

@@ -103,6 +103,31 @@ describe.each(TINY_ONNX_FILES)('surgery on %s', (file) => {
   });
 });
 
+describe('the lean graph', () => {
+  it('has no scores and no masked-LM head, and gives the same hidden states and attention', async () => {
+    const bytes = read('onnx/model.onnx');
+    const full = prepareAlbertGraph(bytes, LAYERS, 'onnx/model.onnx');
+    const lean = prepareAlbertGraph(bytes, LAYERS, 'onnx/model.onnx', { lean: true });
+    const leanGraph = decodeModel(lean.bytes, 'lean').graph;
+    expect(leanGraph.output.map((o) => o.name).toSorted()).toEqual(
+      [lean.outputs.embeddings, ...lean.outputs.hiddenStates, ...lean.outputs.attentions].toSorted(),
+    );
+    // The head's dense layer, LayerNorm and decoder are gone, and with them the decoder's weight copy.
+    expect(leanGraph.node.length).toBeLessThan(decodeModel(full.bytes, 'full').graph.node.length - 10);
+    expect(leanGraph.initializer.some((t) => t.name === 'predictions.bias')).toBe(false);
+    expect(lean.bytes.length).toBeLessThan(full.bytes.length);
+    const [a, b] = [await runGraph(full.bytes), await runGraph(lean.bytes)];
+    for (const [i, name] of lean.outputs.hiddenStates.entries())
+      expect(
+        maxAbsDiff(b[name]!.data as Float32Array, a[full.outputs.hiddenStates[i]!]!.data as Float32Array),
+      ).toBe(0);
+    for (const [i, name] of lean.outputs.attentions.entries())
+      expect(
+        maxAbsDiff(b[name]!.data as Float32Array, a[full.outputs.attentions[i]!]!.data as Float32Array),
+      ).toBe(0);
+  });
+});
+
 const expectError = (fn: () => unknown, code: string, message: RegExp) => {
   try {
     fn();

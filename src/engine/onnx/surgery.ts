@@ -7,6 +7,7 @@ import { EngineError } from '../errors.ts';
 import { GraphIndex } from './graphIndex.ts';
 import { locateInternals, type AlbertInternals } from './locate.ts';
 import { describePrecision, type Precision } from './precision.ts';
+import { pruneToOutputs } from './prune.ts';
 import { webgpuCaveat } from './webgpuCaveat.ts';
 import { decodeModel, ElemType, encodeModel, onnx, toNumber } from './proto.ts';
 
@@ -17,13 +18,26 @@ export interface PreparedModel {
   outputs: AlbertInternals & { logits?: string };
   /** The graph's own outputs before surgery (for a raw run of the same file). */
   originalOutputs: string[];
+  /** Prepared without scores and the graph's own outputs (see `prepareAlbertGraph`). */
+  lean: boolean;
   /** What the file's weights and activations are, read from its graph. */
   precision: Precision;
   /** Why the file must not run on WebGPU although its dtype could (see webgpuCaveat.ts). */
   webgpuCaveat?: string;
 }
 
-export function prepareAlbertGraph(source: Uint8Array, layers: number, file: string): PreparedModel {
+/**
+ * @param lean expose no pre-softmax scores and drop the graph's own outputs (the masked-LM head's logits), then
+ *   prune what nothing reads any more: every exposed output is held until a run ends, so at 512 tokens on
+ *   albert-base the scores cost 150 MB and the head's logits 60 MB of a run's peak memory; the lean graph is what
+ *   runs unless a run asks for scores or logits.
+ */
+export function prepareAlbertGraph(
+  source: Uint8Array,
+  layers: number,
+  file: string,
+  options: { lean?: boolean } = {},
+): PreparedModel {
   const { model, graph } = decodeModel(source, file);
   const g = new GraphIndex(graph);
   for (const name of ['input_ids', 'attention_mask']) {
@@ -69,17 +83,24 @@ export function prepareAlbertGraph(source: Uint8Array, layers: number, file: str
     embeddings: expose(internals.embeddings, 'embeddings'),
     hiddenStates: internals.hiddenStates.map((t, i) => expose(t, `hidden_state_${i}`)),
     attentions: internals.attentions.map((t, i) => expose(t, `attention_${i}`)),
-    attentionScores: internals.attentionScores.map((t, i) => expose(t, `attention_scores_${i}`)),
+    attentionScores: options.lean
+      ? []
+      : internals.attentionScores.map((t, i) => expose(t, `attention_scores_${i}`)),
   };
   if (internals.fusedAttention) outputs.fusedAttention = internals.fusedAttention;
   const originalOutputs = g.graphOutputs;
-  if (originalOutputs.includes('logits')) outputs.logits = 'logits';
+  if (options.lean) {
+    const exposed = new Set([outputs.embeddings, ...outputs.hiddenStates, ...outputs.attentions]);
+    graph.output = graph.output.filter((o) => exposed.has(o.name ?? ''));
+    pruneToOutputs(graph);
+  } else if (originalOutputs.includes('logits')) outputs.logits = 'logits';
   const caveat = webgpuCaveat(g);
   const initializerDims = new Map(graph.initializer.map((t) => [t.name ?? '', (t.dims ?? []).map(toNumber)]));
   return {
     bytes: encodeModel(model),
     outputs,
     originalOutputs,
+    lean: options.lean === true,
     precision: describePrecision(g, (name) => initializerDims.get(name)),
     ...(caveat && { webgpuCaveat: caveat }),
   };
