@@ -13,7 +13,7 @@
  * with the attention view drawn), and main-thread long tasks. Each is also a ratio to the bare WASM session.
  * A benchmark, not a test: exits 0 unless a case cannot run.
  *
- *   npx tsx scripts/bench-app.ts [--reuse-build] [--rounds 3] [--only app,jsep,transformers]
+ *   npx tsx scripts/bench-app.ts [--reuse-build] [--rounds 3] [--cold 3] [--only app,jsep,transformers]
  *
  * `--only` keeps the baseline and the cases whose names contain one of the words.
  */
@@ -48,10 +48,12 @@ const { values } = parseArgs({
   options: {
     'reuse-build': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '3' },
+    cold: { type: 'string', default: '3' },
     only: { type: 'string' },
   },
 });
 const rounds = Math.max(1, Number(values.rounds) || 3);
+const cold = Math.max(1, Number(values.cold) || 3);
 
 interface Input {
   tokens: number;
@@ -128,7 +130,8 @@ interface Case {
   at512?(page: Page, input: Input): Promise<void>;
 }
 
-async function measure(c: Case, texts: Input[]): Promise<Result> {
+/** One fresh browser on the case: cold start, then (unless `coldOnly`) warm runs, the 512 step and memory. */
+async function measure(c: Case, texts: Input[], coldOnly = false): Promise<Result> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'bench-app-'));
   const context: BrowserContext = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -151,6 +154,7 @@ async function measure(c: Case, texts: Input[]): Promise<Result> {
       polling: 20,
     });
     const coldMs = await page.evaluate((mark) => performance.getEntriesByName(mark)[0]!.startTime, c.mark);
+    if (coldOnly) return { name: c.name, coldMs, warm: [], peakMB: NaN, longTasks: [] };
     const warm: number[] = [];
     for (const input of texts) {
       await c.run(page, input); // warm-up
@@ -234,7 +238,12 @@ try {
   for (const c of CASES) {
     if (only && c !== CASES[0] && !only.some((w) => c.name.toLowerCase().includes(w))) continue;
     try {
-      results.push(await measure(c, texts));
+      const result = await measure(c, texts);
+      // Cold start varies most (a fresh browser, files, compile): the median of `--cold` launches.
+      const colds = [result.coldMs];
+      for (let i = 1; i < cold; i++) colds.push((await measure(c, texts, true)).coldMs);
+      log(`${c.name}: cold starts ${colds.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+      results.push({ ...result, coldMs: median(colds) });
     } catch (error) {
       log(`${c.name} failed: ${(error as Error).message.split('\n')[0]}`);
       process.exitCode = 1;
@@ -247,7 +256,7 @@ try {
 const base = results.find((r) => r.name === CASES[0]!.name);
 const ratio = (x: number, b: number | undefined) => (b ? ` (${(x / b).toFixed(2)}×)` : '');
 console.log(
-  `base-shape random ALBERT (12 layers, hidden 768), headless Chromium, ${rounds} timed runs per length; ratios to the bare plain-WASM session`,
+  `base-shape random ALBERT (12 layers, hidden 768), headless Chromium; cold start: median of ${cold} launches; ${rounds} timed runs per length; ratios to the bare plain-WASM session`,
 );
 console.log(
   '| case | cold start ms | 32 tok ms | 128 tok ms | 512 tok ms | peak renderer MB @512 | long tasks (max ms) |',

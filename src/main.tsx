@@ -35,11 +35,15 @@ controller = new Controller(client, {
 });
 window.albertPlayground = automationApi(controller);
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <ControllerContext value={controller}>
-      <App />
-    </ControllerContext>
-  </StrictMode>,
-);
+// The model starts loading first; the page draws in a task of its own, so neither holds the main thread for long
+// (the script's own evaluation is one task, the first render another).
 void controller.start();
+setTimeout(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <ControllerContext value={controller}>
+        <App />
+      </ControllerContext>
+    </StrictMode>,
+  ),
+);

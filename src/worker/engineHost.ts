@@ -179,10 +179,7 @@ export class EngineHost {
         embeddings: view,
         padTo: want.padTo,
         // Logits are [tokens, vocab] floats to copy out: only when a view run has a [MASK] to fill.
-        logits:
-          view &&
-          engine.hasLogits &&
-          maskPositions(engine.tokenizer.encode(text, pair)).length > 0,
+        logits: view && engine.hasLogits && maskPositions(engine.tokenizer.encode(text, pair)).length > 0,
       });
     } catch (error) {
       if (engine.backend.name !== 'webgpu') throw error;

@@ -1,8 +1,10 @@
 /**
- * The worker side of the protocol: one request at a time, in order; a view run that a newer view run has
- * superseded before it started is answered `cancelled` instead of computed; tensors move with transfer lists.
+ * The worker side of the protocol: one request at a time, in order (a cancel and a folder's listing at once);
+ * a view run that a newer view run has superseded before it started is answered `cancelled` instead of
+ * computed; tensors move with transfer lists.
  */
 import { EngineError, messageOf } from '../engine/errors.ts';
+import type { FileProgress } from '../engine/modelSource.ts';
 import type { FloatTensor } from '../engine/types.ts';
 import { cacheUsage, clearCache } from './cachedSource.ts';
 import { ApplyHost } from './applyHost.ts';
@@ -27,6 +29,22 @@ function tensorsOf(run: RunView): FloatTensor[] {
   ];
 }
 
+/** How often one file's download progress reaches the page (each is a re-render there). */
+const PROGRESS_EVERY_MS = 100;
+
+/** Progress at most every PROGRESS_EVERY_MS per file, and always its first and last report. */
+function throttled(report: (p: FileProgress) => void): (p: FileProgress) => void {
+  const last = new Map<string, number>();
+  return (p) => {
+    const now = performance.now();
+    const done = p.total !== undefined && p.loaded >= p.total;
+    const previous = last.get(p.file);
+    if (previous !== undefined && !done && now - previous < PROGRESS_EVERY_MS) return;
+    last.set(p.file, now);
+    report(p);
+  };
+}
+
 export interface ServeOptions extends Omit<HostOptions, 'onBackendChanged'> {
   storage?: StorageManager;
 }
@@ -46,7 +64,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
       case 'load': {
         const info = await host.load(
           request,
-          (p) => send({ type: 'progress', id: request.id, ...p }),
+          throttled((p) => send({ type: 'progress', id: request.id, ...p })),
           () => send({ type: 'warming', id: request.id }),
         );
         send({ type: 'ready', id: request.id, info });
@@ -171,11 +189,6 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
         );
         return;
       }
-      case 'list': {
-        const files = await host.list(request.model);
-        send({ type: 'listing', id: request.id, ...(files && { files }) });
-        return;
-      }
       case 'cache-usage':
         if (!options.caches) throw new EngineError('input', 'this browser has no Cache API');
         send({
@@ -206,6 +219,14 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
     if (request.type === 'cancel') {
       apply.cancel(request.target);
       send({ type: 'done', id: request.id });
+      return;
+    }
+    // A listing touches no engine: it must not hold up the load it comes with (they share it, see sourceFor).
+    if (request.type === 'list') {
+      void host.list(request.model).then(
+        (files) => send({ type: 'listing', id: request.id, ...(files && { files }) }),
+        (error: unknown) => send({ type: 'error', id: request.id, error: toWire(error) }),
+      );
       return;
     }
     queue = queue.then(() =>
