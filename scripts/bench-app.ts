@@ -178,7 +178,7 @@ async function measure(c: Case, texts: Input[], coldOnly = false): Promise<Resul
 /** A peer page: `window.bench` (scripts/bench-app/pages). */
 const peer = (name: string, page: string): Case => ({
   name,
-  url: `/bench/${page}.html`,
+  url: `/bench/peer.html?kind=${page}`,
   mark: 'bench:first-result',
   run: (p, input) =>
     p.evaluate((i) => (window as unknown as { bench: BenchPage }).bench.run(i), {

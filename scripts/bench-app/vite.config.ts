@@ -17,12 +17,6 @@ export default defineConfig({
     target: 'es2022',
     emptyOutDir: false,
     chunkSizeWarningLimit: 4096,
-    rollupOptions: {
-      input: {
-        'bare-wasm': `${pages}bare-wasm.html`,
-        'bare-jsep': `${pages}bare-jsep.html`,
-        transformers: `${pages}transformers.html`,
-      },
-    },
+    rollupOptions: { input: { peer: `${pages}peer.html` } },
   },
 });

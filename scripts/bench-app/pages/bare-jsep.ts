@@ -1,4 +1,0 @@
-/** The bare-jsep peer page: its worker, started at once (see page.ts). */
-import { startPeer } from './page.ts';
-
-startPeer(new Worker(new URL('./bare-jsep.worker.ts', import.meta.url), { type: 'module' }));

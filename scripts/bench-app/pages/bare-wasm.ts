@@ -1,4 +1,0 @@
-/** The bare-wasm peer page: its worker, started at once (see page.ts). */
-import { startPeer } from './page.ts';
-
-startPeer(new Worker(new URL('./bare-wasm.worker.ts', import.meta.url), { type: 'module' }));
