@@ -62,6 +62,7 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
     },
     async embed(text, pair, options = {}) {
       await controller.ready();
+      const attentionUnavailable = useStore.getState().info?.attentionUnavailable;
       const run = await controller.client.run(text, pair, {
         layers: options.layers ?? 'all',
         attentions: options.attentions ?? true,
@@ -77,9 +78,7 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
         tokenTypeIds: run.tokenTypeIds,
         hiddenStates: layers.map((i) => run.hiddenStates[i]!),
         attentions: run.attentions ?? [],
-        ...(useStore.getState().info?.attentionUnavailable && {
-          attentionUnavailable: useStore.getState().info!.attentionUnavailable,
-        }),
+        ...(attentionUnavailable && { attentionUnavailable }),
         backend: run.backend,
       };
     },

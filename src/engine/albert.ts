@@ -116,7 +116,6 @@ interface FullGraph {
   plan: BackendPlan;
   request: BackendRequest;
   host: HostEnvironment;
-  files: OnnxFileInfo[] | undefined;
 }
 
 /** A failed run as the user should read it; running out of memory gets advice. */
@@ -159,8 +158,9 @@ export class AlbertEngine {
 
   private openFull(): Promise<{ session: Session; outputs: PreparedModel['outputs'] }> {
     this.full ??= (async () => {
-      const { read, plan, request, host, files } = this.fullGraph;
-      const prepared = prepare(await read(), this.config.num_hidden_layers, this.modelFile, files, false);
+      const { read, plan, request, host } = this.fullGraph;
+      // The lean graph of the same file was prepared: its layers are known to be found.
+      const prepared = prepareAlbertGraph(await read(), this.config.num_hidden_layers, this.modelFile);
       const { session } = await openSession(this.ort, prepared.bytes, plan, request, host, this.modelFile);
       return { session, outputs: prepared.outputs };
     })();
@@ -210,17 +210,17 @@ export class AlbertEngine {
       return AlbertEngine.load(options, { name: 'wasm', reason: backend.fallbackReason });
     }
     const timings = { filesMs: t1 - t0, surgeryMs: t2 - t1, sessionMs: t3 - t2 };
-    const sentence = files.sentence;
     const fused = prepared.outputs.fusedAttention;
+    const plain = plainFile(files.files);
     const loaded: LoadedModel = {
       file: files.onnxFile,
       ...(files.dtype && { dtype: files.dtype }),
       fileReason: files.fileReason,
       ...(files.files && { files: files.files }),
-      ...(sentence && { sentence }),
+      ...(files.sentence && { sentence: files.sentence }),
       ...(fused && {
-        attentionUnavailable: `this file fuses attention (onnxruntime's ${fused} op), so its attention maps never exist as numbers; load \`${plainFile(files.files)}\` to see the maps`,
-        attentionFile: plainFile(files.files),
+        attentionUnavailable: `this file fuses attention (onnxruntime's ${fused} op), so its attention maps never exist as numbers; load \`${plain}\` to see the maps`,
+        attentionFile: plain,
       }),
     };
     return new AlbertEngine(
@@ -240,7 +240,6 @@ export class AlbertEngine {
         plan: backend.name === placed.name ? placed : { name: backend.name },
         request,
         host: options.host,
-        files: files.files,
       },
     );
   }

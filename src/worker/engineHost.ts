@@ -156,11 +156,8 @@ export class EngineHost {
     } catch (error) {
       await engine.dispose();
       if (engine.backend.name !== 'webgpu') throw error;
-      const reason = messageOf(error); // "running <file> on webgpu failed: <onnxruntime's words>"
-      const info = await this.load({ ...request, backend: 'wasm' }, onProgress, onWarming);
-      this.engine!.backend.requested = request.backend;
-      this.engine!.backend.fallbackReason = reason;
-      return { ...info, backend: this.engine!.backend };
+      // "running <file> on webgpu failed: <onnxruntime's words>"
+      return this.loadOnWasm(request, messageOf(error), onProgress, onWarming);
     }
     this.engine = engine;
     this.loadRequest = request;
@@ -347,22 +344,35 @@ export class EngineHost {
   }
 
   private async fallBackToWasm(reason: string): Promise<void> {
-    const request = this.loadRequest!;
     const engine = this.engine;
     this.engine = undefined;
     await engine?.dispose().catch(() => undefined);
-    const info = await this.load(
-      { ...request, backend: 'wasm' },
+    const info = await this.loadOnWasm(
+      this.loadRequest!,
+      reason,
       () => undefined,
       () => undefined,
     );
-    info.backend = { ...info.backend, fallbackReason: reason };
-    this.engine!.backend.fallbackReason = reason;
     this.options.onBackendChanged?.(info, `${reason}: now running on WASM`);
+  }
+
+  /** The model of `request` loaded again on WASM, its badge saying what was asked for and why it is not that. */
+  private async loadOnWasm(
+    request: LoadRequest,
+    reason: string,
+    onProgress: (p: FileProgress) => void,
+    onWarming: () => void,
+  ): Promise<ModelInfo> {
+    await this.load({ ...request, backend: 'wasm' }, onProgress, onWarming);
+    const engine = this.requireEngine();
+    engine.backend.requested = request.backend;
+    engine.backend.fallbackReason = reason;
+    return this.info(engine);
   }
 
   private info(engine: AlbertEngine): ModelInfo {
     const c = engine.config;
+    const { file: modelFile, ...loaded } = engine.loaded;
     return {
       model:
         this.loadRequest?.model.kind === 'files'
@@ -376,13 +386,8 @@ export class EngineHost {
       maxLength: engine.tokenizer.maxLength,
       hasLogits: engine.hasLogits,
       randomWeights: c.albert_playground_random_weights,
-      dtype: engine.loaded.dtype,
-      fileReason: engine.loaded.fileReason,
-      files: engine.loaded.files,
-      sentence: engine.loaded.sentence,
-      attentionUnavailable: engine.loaded.attentionUnavailable,
-      attentionFile: engine.loaded.attentionFile,
-      modelFile: engine.modelFile,
+      ...loaded,
+      modelFile,
       precision: engine.prepared.precision,
       backend: engine.backend,
       timings: engine.loadTimings,

@@ -14,17 +14,10 @@ import type { PoolingRequest } from '../engine/sentenceModel.ts';
 import type { Projection } from '../engine/projection.ts';
 import type { Classified } from '../engine/sentences.ts';
 import type { Alignment } from '../engine/similarity.ts';
+import type { LoadedModel } from '../engine/albert.ts';
 import type { OnnxFileInfo } from '../engine/modelFiles.ts';
 import type { Precision } from '../engine/onnx/precision.ts';
-import type { SentencePooling } from '../engine/sentenceModel.ts';
-import type {
-  BackendInfo,
-  BackendRequest,
-  Dtype,
-  DtypeRequest,
-  FloatTensor,
-  Timings,
-} from '../engine/types.ts';
+import type { BackendInfo, BackendRequest, DtypeRequest, FloatTensor, Timings } from '../engine/types.ts';
 import type { CacheUsage } from './cachedSource.ts';
 
 export type { MaskPrediction } from '../engine/fillMask.ts';
@@ -200,7 +193,8 @@ export interface LinesProgress {
   linesPerSecond: number;
 }
 
-export interface ModelInfo {
+/** The loaded model as the page sees it: what was loaded (LoadedModel, its `file` as `modelFile`) and its shape. */
+export interface ModelInfo extends Omit<LoadedModel, 'file'> {
   model: string;
   modelFile: string;
   layers: number;
@@ -211,20 +205,8 @@ export interface ModelInfo {
   maxLength: number;
   hasLogits: boolean;
   randomWeights: boolean;
-  /** The file's dtype, when it is one of the eight conventional files. */
-  dtype?: Dtype;
-  /** Why this file: the request, or what `auto` weighed. */
-  fileReason: string;
-  /** The folder's ONNX files with sizes, when the source could list them. */
-  files?: OnnxFileInfo[];
   /** What the file's weights and activations are, read from its graph. */
   precision: Precision;
-  /** How the model itself makes sentence vectors (its sentence-transformers files, or its card). */
-  sentence?: SentencePooling;
-  /** Why there are no attention maps (a file that fuses attention), naming the file that has them. */
-  attentionUnavailable?: string;
-  /** That file: the folder's plain export. */
-  attentionFile?: string;
   backend: BackendInfo;
   timings: Timings;
 }
