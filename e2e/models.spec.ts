@@ -51,6 +51,8 @@ test('a hub model downloads with progress, is cached, and the second visit loads
     ]),
   );
   await expect(page.getByTestId('model.cache-usage')).toContainText('in 1 model');
+  await expect(page.getByTestId('timings')).toContainText('model load');
+  await expect(page.getByTestId('timings.graph-cached')).toHaveCount(0);
   await app.shot('hub-ready');
 
   hub.requests.length = 0;
@@ -58,9 +60,36 @@ test('a hub model downloads with progress, is cached, and the second visit loads
   await app.waitReady();
   expect(hub.requests).toEqual([]);
   expect(await app.pieces()).toContain('[CLS]');
+  // The graph prepared on the first visit, kept by the file's hash: this visit did no surgery.
+  await expect(page.getByTestId('timings.graph-cached')).toBeVisible();
+  await expect(page.getByTestId('model.cache-graphs')).toContainText('in 1');
 
   await page.getByTestId('model.cache-clear').click();
   await expect(page.getByTestId('model.cache-usage')).toContainText('0 B in 0 models');
+  await expect(page.getByTestId('model.cache-graphs')).toHaveCount(0);
+});
+
+test('a site folder is listed from the manifest (nothing probed); a second visit opens its kept graph without fetching the file', async ({
+  page,
+}) => {
+  const requests: string[] = [];
+  page.context().on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
+  const app = new Playground(page);
+  await app.open({ model: TINY, backend: 'wasm' });
+  await app.waitReady();
+  expect(requests.filter((r) => r.startsWith('HEAD'))).toEqual([]);
+  expect(requests).toContain(`GET ${TINY}onnx/model.onnx`);
+  await expect(page.getByTestId('timings.graph-cached')).toHaveCount(0);
+  const norm = await page.getByTestId('vector.norm').textContent();
+  expect(norm).toMatch(/^\d+\.\d{4}$/);
+
+  requests.length = 0;
+  await page.reload();
+  await app.waitReady();
+  await expect(page.getByTestId('timings.graph-cached')).toBeVisible();
+  expect(requests.filter((r) => r.includes('.onnx'))).toEqual([]);
+  // The numbers of a fresh surgery: the same text's vector has the norm the first visit showed.
+  await expect(page.getByTestId('vector.norm')).toHaveText(norm!);
 });
 
 test('a model folder from the directory picker', async ({ page }) => {

@@ -63,8 +63,19 @@ for (const [backend, tolerance] of [
 
     // The numbers on screen are layer 0 of "hello world" for ▁hello: the same as Node's.
     const shown = (await page.getByTestId('vector.values').textContent())!.split(' ').map(Number);
-    const node = embedInNode('hello world').hiddenStates[0]![1]!;
-    expect(maxAbsDiff(shown, node)).toBeLessThan(Math.max(tolerance, 1e-5) * 10); // 6 digits on screen
+    const helloWorld = embedInNode('hello world');
+    expect(maxAbsDiff(shown, helloWorld.hiddenStates[0]![1]!)).toBeLessThan(Math.max(tolerance, 1e-5) * 10); // 6 digits on screen
+
+    // The view run's attention maps: on WebGPU they stay on the GPU while no view shows them, and are read
+    // when the attention view opens, with the numbers Node computes.
+    await expect(page.getByTestId('timings.maps-on-device')).toHaveCount(backend === 'webgpu' ? 1 : 0);
+    await page.getByTestId('layer.slider').fill('3');
+    await app.showView('attention');
+    await page.getByTestId('attention.head').selectOption('2');
+    await expect(page.getByTestId('chart.attention').locator('.heatmap-title')).toHaveText('Layer 3, head 2');
+    const cell = await app.hoverCell('chart.attention', 1, 2);
+    expect(cell).toMatch(/^query 1 ▁hello → key 2 ▁world: /);
+    expect(Number(cell.split(': ')[1])).toBeCloseTo(helloWorld.attentions[2]![2]![1]![2]!, 4);
   });
 }
 

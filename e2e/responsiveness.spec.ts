@@ -110,24 +110,26 @@ test('switching layer and head in the attention view makes no main-thread task o
   console.log(`long tasks per round of 4 layer and 4 head switches at 512 tokens: ${JSON.stringify(rounds)}`);
   expect(rounds.some((t) => t.every((d) => d <= 50))).toBe(true);
 
-  // The plotly views redraw a whole plot per layer: measured and reported, not held to 50 ms (see README).
+  // The norm chart (one stepped path) and the PCA scatter (WebGL above 80 points) follow the layer too.
   for (const view of ['embeddings', 'projection'] as const) {
     await app.showView(view);
     const chart = page.getByTestId(view === 'embeddings' ? 'chart.norms' : 'chart.projection');
     await expect(chart.locator('.main-svg').first()).toBeVisible();
     await page.waitForTimeout(500);
-    const before = (await longTasksSoFar()).length;
-    await page.getByTestId('layer.slider').focus();
-    for (const [key, layer] of [
-      ['ArrowLeft', 2],
-      ['ArrowRight', 3],
-    ] as const) {
-      await page.keyboard.press(key);
-      await expect(chart.locator('.gtitle')).toContainText(`layer ${layer}`);
-    }
-    await page.waitForTimeout(300);
-    console.log(
-      `${view} view, 2 layer switches at 512 tokens: ${JSON.stringify((await longTasksSoFar()).slice(before))}`,
-    );
+    const redraws = await roundsUntilClean(async () => {
+      const before = (await longTasksSoFar()).length;
+      await page.getByTestId('layer.slider').focus();
+      for (const [key, layer] of [
+        ['ArrowLeft', 2],
+        ['ArrowRight', 3],
+      ] as const) {
+        await page.keyboard.press(key);
+        await expect(chart.locator('.gtitle')).toContainText(`layer ${layer}`);
+      }
+      await page.waitForTimeout(300);
+      return (await longTasksSoFar()).slice(before);
+    });
+    console.log(`${view} view, rounds of 2 layer switches at 512 tokens: ${JSON.stringify(redraws)}`);
+    expect(redraws.some((t) => t.every((d) => d <= 50))).toBe(true);
   }
 });

@@ -131,7 +131,8 @@ function treeEntries(repo: FakeRepo, listed: Record<string, number>) {
       const sha256 = createHash('sha256').update(body).digest('hex');
       return {
         type: 'file',
-        oid: hash(`blob ${path}`).slice(0, 40),
+        // Git's blob id: SHA-1 of "blob <length>\0" and the bytes (for an LFS file, the hub's is its pointer's).
+        oid: createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex'),
         size,
         path,
         ...(size >= LFS_THRESHOLD && { lfs: { oid: sha256, size, pointerSize: 134 } }),

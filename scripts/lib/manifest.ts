@@ -2,10 +2,12 @@
  * public/models/manifest.json: the model folders served with the site, so the page can list them without
  * probing. Written by `npm run models:manifest` (also before every build, by fixtures and by models:fetch).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ManifestEntry } from '../../src/app/models.ts';
 import { onnxFilesOf } from '../../src/engine/modelFiles.ts';
+import type { ListedFile } from '../../src/engine/modelSource.ts';
 
 export type { ManifestEntry };
 
@@ -16,6 +18,22 @@ function onnxFiles(dir: string) {
     .map((e) => join(e.parentPath, e.name))
     .map((file) => ({ path: relative(dir, file).split('\\').join('/'), size: statSync(file).size }));
   return onnxFilesOf(listed);
+}
+
+/**
+ * Every file of a folder with its size and SHA-256: the worker lists the folder from this instead of probing
+ * it, and keys the surgered graph it keeps in the browser by the hash.
+ */
+function listing(dir: string): ListedFile[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => join(e.parentPath, e.name))
+    .map((file) => ({
+      path: relative(dir, file).split('\\').join('/'),
+      size: statSync(file).size,
+      hash: `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`,
+    }))
+    .toSorted((a, b) => a.path.localeCompare(b.path));
 }
 
 export function buildManifest(modelsDir: string): ManifestEntry[] {
@@ -35,6 +53,7 @@ export function buildManifest(modelsDir: string): ManifestEntry[] {
         path: `/models/${e.name}/`,
         dtypes: files.flatMap((f) => (f.dtype ? [f.dtype] : [])),
         files,
+        listing: listing(join(modelsDir, e.name)),
         layers: Number(config.num_hidden_layers),
         hiddenSize: Number(config.hidden_size),
         randomWeights: config.albert_playground_random_weights === true,

@@ -8,6 +8,7 @@ import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import playwrightConfig from '../../playwright.config.ts';
+import { writeManifest } from './manifest.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Where the base-shape model is served from in a bench build. */
@@ -34,13 +35,17 @@ export function ensureBaseModel(root: string, log: (m: string) => void): string 
   return dir;
 }
 
-/** Builds the app into `outDir` (unless `reuse` and it is there) and copies the base-shape model into it. */
+/**
+ * Builds the app into `outDir` (unless `reuse` and it is there) and copies the base-shape model into it, listed
+ * in the build's models manifest as a site that serves it would list it.
+ */
 export function buildApp(root: string, outDir: string, modelDir: string, reuse: boolean): void {
   if (!reuse || !existsSync(join(outDir, 'index.html')))
     run(root, ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], 'vite build');
   const copy = join(outDir, 'models/albert-base-random');
   rmSync(copy, { recursive: true, force: true });
   cpSync(modelDir, copy, { recursive: true });
+  writeManifest(join(outDir, 'models'));
 }
 
 /** Builds more pages with their own Vite config into the same folder, under their base. */

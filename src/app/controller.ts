@@ -8,7 +8,13 @@ import { choiceIdentity, useStore, type ModelChoice } from '../state/store.ts';
 import type { EngineClient } from '../worker/client.ts';
 import { EngineFailure } from '../worker/client.ts';
 import type { ModelInfo, WireError } from '../worker/protocol.ts';
-import { choiceFromParam, defaultModelPlan, type DefaultPlan, type ManifestEntry } from './models.ts';
+import {
+  choiceFromParam,
+  defaultModelPlan,
+  withListing,
+  type DefaultPlan,
+  type ManifestEntry,
+} from './models.ts';
 import {
   loadSavedApplyInput,
   loadSavedInput,
@@ -151,9 +157,10 @@ export class Controller {
       ...(options.keepBanner ? {} : { banner: undefined }),
     });
     this.syncUrl();
+    const location = withListing(choice.location, state.manifest);
     // What the folder holds, for the weights menu while it loads (and if it fails to).
     void this.client
-      .list(choice.location)
+      .list(location)
       .then((files) => {
         if (files && generation === this.loadGeneration)
           useStore.setState({ folderFiles: { model: choiceIdentity(choice), files } });
@@ -161,7 +168,7 @@ export class Controller {
       .catch(() => undefined);
     try {
       const info = await this.client.load({
-        model: choice.location,
+        model: location,
         backend: backendRequest,
         dtype,
         modelFile,

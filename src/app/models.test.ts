@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choiceFromParam, defaultModelPlan, type ManifestEntry } from './models.ts';
+import { choiceFromParam, defaultModelPlan, withListing, type ManifestEntry } from './models.ts';
 
 const HUB = 'https://hub.example';
 const entry = (name: string): ManifestEntry => ({
@@ -50,5 +50,23 @@ describe('defaultModelPlan', () => {
     const plan = defaultModelPlan([], false, HUB);
     expect(plan.choice.location).toEqual({ kind: 'url', url: '/models/albert-tiny-random/' });
     expect(plan.banner).toMatch(/offline/);
+  });
+});
+
+describe('withListing', () => {
+  it('a site folder goes to the worker with the manifest listing (with hashes); others go as they are', () => {
+    const listing = [{ path: 'onnx/model.onnx', size: 5, hash: 'sha256:ab' }];
+    const manifest = [{ ...entry('x'), listing }];
+    expect(withListing({ kind: 'url', url: '/models/x/' }, manifest)).toEqual({
+      kind: 'url',
+      url: '/models/x/',
+      listing,
+    });
+    expect(withListing({ kind: 'url', url: '/models/y/' }, manifest)).toEqual({
+      kind: 'url',
+      url: '/models/y/',
+    });
+    const hub = { kind: 'hub', repo: 'o/m', endpoint: 'https://hub.example' } as const;
+    expect(withListing(hub, manifest)).toBe(hub);
   });
 });

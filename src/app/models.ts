@@ -5,8 +5,9 @@
  */
 import type { Dtype } from '../engine/dtypes.ts';
 import type { OnnxFileInfo } from '../engine/modelFiles.ts';
-import { isHubId } from '../engine/modelSource.ts';
+import { isHubId, type ListedFile } from '../engine/modelSource.ts';
 import type { ModelChoice } from '../state/store.ts';
+import type { ModelLocation } from '../worker/protocol.ts';
 
 export const BUNDLED_MODEL = '/models/albert-tiny-random/';
 export const DEFAULT_HUB_MODEL = 'Xenova/albert-base-v2';
@@ -22,6 +23,8 @@ export interface ManifestEntry {
   dtypes: Dtype[];
   /** Every ONNX file of the folder (dtype files first), with sizes. */
   files: OnnxFileInfo[];
+  /** Every file of the folder with its size and SHA-256 (the worker's listing of it: nothing is probed). */
+  listing?: ListedFile[];
   layers: number;
   hiddenSize: number;
   randomWeights: boolean;
@@ -39,6 +42,13 @@ export function choiceFromParam(param: string, hubEndpoint = HUB_ENDPOINT): Mode
     };
   const path = value.endsWith('/') ? value : `${value}/`;
   return { location: { kind: 'url', url: path }, param: path, label: path };
+}
+
+/** A site folder's location with its manifest listing, so the worker neither probes it nor hashes its files. */
+export function withListing(location: ModelLocation, manifest: ManifestEntry[]): ModelLocation {
+  if (location.kind !== 'url') return location;
+  const listing = manifest.find((m) => m.path === location.url)?.listing;
+  return listing ? { ...location, listing } : location;
 }
 
 export interface DefaultPlan {

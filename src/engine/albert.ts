@@ -7,7 +7,8 @@ import { placeFile, planBackend, type BackendPlan, type HostEnvironment } from '
 import type { AlbertConfig } from './config.ts';
 import type { Dtype } from './dtypes.ts';
 import { EngineError, messageOf } from './errors.ts';
-import { loadModelFiles, type LoadFilesOptions, type OnnxFileInfo } from './modelFiles.ts';
+import { graphKey, type GraphCache } from './graphCache.ts';
+import { loadModelFiles, type LoadFilesOptions, type ModelFiles, type OnnxFileInfo } from './modelFiles.ts';
 import type { ModelSource } from './modelSource.ts';
 import { prepareAlbertGraph, type PreparedModel } from './onnx/surgery.ts';
 import type { SentencePooling } from './sentenceModel.ts';
@@ -21,6 +22,8 @@ export interface EngineOptions extends LoadFilesOptions {
   ort: OrtModule | Promise<OrtModule>;
   host: HostEnvironment;
   backend?: BackendRequest;
+  /** Where prepared graphs are kept between loads, by the file's hash (see graphCache.ts). */
+  graphCache?: GraphCache;
 }
 
 /** What was loaded: which file and why, what the folder offers, and what the file can show. */
@@ -39,6 +42,8 @@ export interface LoadedModel {
   attentionUnavailable?: string;
   /** The folder's file that has them then (its plain export). */
   attentionFile?: string;
+  /** The prepared graph came from the graph cache: the file was neither read nor operated on. */
+  graphCached?: boolean;
 }
 
 /**
@@ -49,13 +54,54 @@ export interface RunOutputs {
   /** The factorized embeddings before the projection (embedding_size wide). */
   embeddings?: boolean;
   hiddenStates?: boolean;
-  attentions?: boolean;
+  /**
+   * 'device': on WebGPU, leave the maps in GPU buffers (`attentionsOnDevice`) until they are read, so a run
+   * whose maps no view shows copies none of them out; elsewhere, the same as true.
+   */
+  attentions?: boolean | 'device';
   attentionScores?: boolean;
   logits?: boolean;
   /** Pad the input to this many tokens (as a batch would), with attention mask 0 on the pads. */
   padTo?: number;
   /** Truncate to this many tokens (specials included) instead of the model's maximum. */
   maxLength?: number;
+}
+
+/** Tensors left in GPU buffers by a WebGPU run: read them once, or release them. */
+export interface OnDevice {
+  /** Copies them to the CPU and frees their GPU buffers (rejects if the device was lost meanwhile). */
+  read(): Promise<FloatTensor[]>;
+  /** Frees their GPU buffers unread. */
+  release(): void;
+}
+
+type OutputTensor = InstanceType<OrtModule['Tensor']>;
+
+/** A run's output as the CPU holds it, batch dimension dropped (no copy when it is on the CPU already). */
+async function onCpu(t: OutputTensor): Promise<FloatTensor> {
+  const data = t.location === 'gpu-buffer' ? await t.getData(true) : t.data;
+  return { data: data as Float32Array, dims: t.dims.slice(1) };
+}
+
+function onDevice(tensors: OutputTensor[]): OnDevice {
+  let pending = true;
+  return {
+    read() {
+      pending = false;
+      return Promise.all(tensors.map(onCpu));
+    },
+    release() {
+      if (pending)
+        for (const t of tensors) {
+          try {
+            t.dispose();
+          } catch {
+            // a lost device took its buffers with it
+          }
+        }
+      pending = false;
+    },
+  };
 }
 
 /** A batch of texts run together: each text's encoding, and the asked-for hidden states [batch, n, hidden]. */
@@ -72,6 +118,8 @@ export interface AlbertRun extends Encoding {
   hiddenStates: FloatTensor[];
   /** L tensors [heads, tokens, tokens] of softmax probabilities (rows: queries, columns: keys). */
   attentions: FloatTensor[];
+  /** The maps still on the GPU, when asked for with `attentions: 'device'` on WebGPU (`attentions` is empty). */
+  attentionsOnDevice?: OnDevice;
   /** L tensors [heads, tokens, tokens]: QKᵀ/√d plus the mask term, the softmax's input. */
   attentionScores: FloatTensor[];
   /** [tokens, embedding_size]: the factorized embeddings before embedding_hidden_mapping_in, when asked for. */
@@ -110,9 +158,48 @@ function prepare(
   }
 }
 
+/**
+ * Opens a session on a prepared graph: the one kept under the file's hash when the source states one (the file
+ * is then not even read), else one prepared from the file and kept once its session opened. A kept graph that
+ * no longer opens (storage damaged it) is dropped and the file prepared again.
+ */
+async function openPrepared<T>(
+  files: ModelFiles,
+  lean: boolean,
+  cache: GraphCache | undefined,
+  open: (graph: PreparedModel) => Promise<T>,
+  useKept = true,
+): Promise<{ prepared: Omit<PreparedModel, 'bytes'>; opened: T; cached: boolean }> {
+  const key = cache && files.onnxHash && graphKey(files.onnxHash, files.config.num_hidden_layers, lean);
+  // A cache that fails to answer (storage blocked) is a cache that does not have it.
+  const kept = key && useKept ? await cache.get(key).catch(() => undefined) : undefined;
+  if (kept && key) {
+    const { bytes: _bytes, ...prepared } = kept;
+    try {
+      return { prepared, opened: await open(kept), cached: true };
+    } catch {
+      await cache!.delete(key).catch(() => undefined);
+      return openPrepared(files, lean, cache, open, false);
+    }
+  }
+  const graph = prepare(
+    await files.readOnnx(),
+    files.config.num_hidden_layers,
+    files.onnxFile,
+    files.files,
+    lean,
+  );
+  const opened = await open(graph);
+  // Kept after the fact: the load does not wait for storage, and a failed put only means no cache.
+  if (key) void cache!.put(key, graph).catch(() => undefined);
+  const { bytes: _bytes, ...prepared } = graph;
+  return { prepared, opened, cached: false };
+}
+
 /** What is needed to open a second session on the same file: the full graph, with scores and logits. */
 interface FullGraph {
-  read(): Promise<Uint8Array>;
+  files: ModelFiles;
+  cache?: GraphCache;
   plan: BackendPlan;
   request: BackendRequest;
   host: HostEnvironment;
@@ -158,11 +245,11 @@ export class AlbertEngine {
 
   private openFull(): Promise<{ session: Session; outputs: PreparedModel['outputs'] }> {
     this.full ??= (async () => {
-      const { read, plan, request, host } = this.fullGraph;
-      // The lean graph of the same file was prepared: its layers are known to be found.
-      const prepared = prepareAlbertGraph(await read(), this.config.num_hidden_layers, this.modelFile);
-      const { session } = await openSession(this.ort, prepared.bytes, plan, request, host, this.modelFile);
-      return { session, outputs: prepared.outputs };
+      const { files, cache, plan, request, host } = this.fullGraph;
+      const { prepared, opened } = await openPrepared(files, false, cache, (graph) =>
+        openSession(this.ort, graph.bytes, plan, request, host, this.modelFile),
+      );
+      return { session: opened.session, outputs: prepared.outputs };
     })();
     // A failed open is not kept: the next run that needs it tries again.
     this.full.catch(() => (this.full = undefined));
@@ -191,17 +278,28 @@ export class AlbertEngine {
       files.tokenizerConfig,
       files.config.max_position_embeddings,
     );
-    const { bytes, ...prepared } = prepare(
-      files.onnxBytes,
-      files.config.num_hidden_layers,
-      files.onnxFile,
-      files.files,
-      true,
-    );
-    const t2 = performance.now();
-    const ort = await options.ort;
-    const placed = placeFile(plan, prepared.precision.kind, prepared.webgpuCaveat);
-    const { session, backend } = await openSession(ort, bytes, placed, request, options.host, files.onnxFile);
+    let t2 = t1;
+    const {
+      prepared,
+      cached,
+      opened: { ort, placed, session, backend },
+    } = await openPrepared(files, true, options.graphCache, async (graph) => {
+      t2 = performance.now();
+      // The runtime compiled while the files downloaded and the graph was prepared.
+      const runtime = await options.ort;
+      const where = placeFile(plan, graph.precision.kind, graph.webgpuCaveat);
+      // The maps stay on a GPU until a view reads them.
+      const opened = await openSession(
+        runtime,
+        graph.bytes,
+        where,
+        request,
+        options.host,
+        files.onnxFile,
+        graph.outputs.attentions,
+      );
+      return { ort: runtime, placed: where, ...opened };
+    });
     const t3 = performance.now();
     // `auto` chose fp16 for a WebGPU that then failed to start: on WASM, fp32 is both faster and exact.
     const auto = !options.modelFile && (options.dtype ?? 'auto') === 'auto';
@@ -209,7 +307,8 @@ export class AlbertEngine {
       await session.release();
       return AlbertEngine.load(options, { name: 'wasm', reason: backend.fallbackReason });
     }
-    const timings = { filesMs: t1 - t0, surgeryMs: t2 - t1, sessionMs: t3 - t2 };
+    // graphMs: reading the file and surgery, or taking the kept graph.
+    const timings = { filesMs: t1 - t0, graphMs: t2 - t1, sessionMs: t3 - t2 };
     const fused = prepared.outputs.fusedAttention;
     const plain = plainFile(files.files);
     const loaded: LoadedModel = {
@@ -218,6 +317,7 @@ export class AlbertEngine {
       fileReason: files.fileReason,
       ...(files.files && { files: files.files }),
       ...(files.sentence && { sentence: files.sentence }),
+      ...(cached && { graphCached: true }),
       ...(fused && {
         attentionUnavailable: `this file fuses attention (onnxruntime's ${fused} op), so its attention maps never exist as numbers; load \`${plain}\` to see the maps`,
         attentionFile: plain,
@@ -235,7 +335,8 @@ export class AlbertEngine {
       ort,
       session.inputNames.includes('token_type_ids'),
       {
-        read: () => options.source.read(files.onnxFile),
+        files,
+        ...(options.graphCache && { cache: options.graphCache }),
         // The full graph runs where the lean one does (a WebGPU that failed once is not tried again).
         plan: backend.name === placed.name ? placed : { name: backend.name },
         request,
@@ -353,29 +454,36 @@ export class AlbertEngine {
       ...(want.logits && names.logits ? [names.logits] : []),
     ];
     if (fetches.length === 0) fetches.push(names.hiddenStates[names.hiddenStates.length - 1]!);
-    let results: Record<string, { data: unknown; dims: readonly number[] }>;
+    let results: Record<string, OutputTensor>;
     try {
       results = await session.run(feeds, fetches);
     } catch (error) {
       throw runFailure(error, this.modelFile, this.backend.name, n);
     }
     const t2 = performance.now();
-    // Batch is 1: drop the leading dimension, keep the data as it came (no copy).
-    const take = (name: string): FloatTensor => {
-      const t = results[name]!;
-      return { data: t.data as Float32Array, dims: t.dims.slice(1) };
-    };
-    const pick = (on: boolean, list: string[]) => (on ? list.map(take) : []);
-    const run: AlbertRun = {
-      ...encoding,
-      hiddenStates: pick(want.hiddenStates, names.hiddenStates),
-      attentions: pick(want.attentions, names.attentions),
-      attentionScores: pick(want.attentionScores, names.attentionScores),
-      backend: this.backend,
-      timings: { tokenizeMs: t1 - t0, inferenceMs: t2 - t1, totalMs: performance.now() - t0 },
-    };
-    if (want.logits && names.logits) run.logits = take(names.logits);
-    if (want.embeddings) run.embeddings = take(names.embeddings);
+    // Maps asked to stay where they are, and left on the GPU by the session (see openSession's onDevice).
+    const mapsOnDevice =
+      want.attentions === 'device' && names.attentions.some((a) => results[a]?.location === 'gpu-buffer');
+    const cpu = async (on: boolean, list: string[]) =>
+      on ? Promise.all(list.map((t) => onCpu(results[t]!))) : [];
+    let run: AlbertRun;
+    try {
+      run = {
+        ...encoding,
+        hiddenStates: await cpu(want.hiddenStates, names.hiddenStates),
+        attentions: await cpu(want.attentions !== false && !mapsOnDevice, names.attentions),
+        attentionScores: await cpu(want.attentionScores, names.attentionScores),
+        backend: this.backend,
+        timings: { tokenizeMs: t1 - t0, inferenceMs: t2 - t1, totalMs: performance.now() - t0 },
+      };
+      if (mapsOnDevice) run.attentionsOnDevice = onDevice(names.attentions.map((a) => results[a]!));
+      if (want.logits && names.logits) run.logits = await onCpu(results[names.logits]!);
+      if (want.embeddings) run.embeddings = await onCpu(results[names.embeddings]!);
+    } catch (error) {
+      // A GPU buffer that could not be read (the device went away after the run).
+      if (mapsOnDevice) names.attentions.forEach((a) => results[a]!.dispose());
+      throw runFailure(error, this.modelFile, this.backend.name, n);
+    }
     return run;
   }
 }

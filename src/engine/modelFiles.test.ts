@@ -136,7 +136,7 @@ describe('URL sources', () => {
       onProgress: (p) => seen.add(p.file),
     });
     expect(loaded.onnxFile).toBe('onnx/model_quantized.onnx');
-    expect(loaded.onnxBytes.byteLength).toBe(tinyFile('onnx/model_quantized.onnx').length);
+    expect((await loaded.readOnnx()).byteLength).toBe(tinyFile('onnx/model_quantized.onnx').length);
     expect([...seen].toSorted()).toEqual([
       'config.json',
       'onnx/model_quantized.onnx',

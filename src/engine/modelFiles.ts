@@ -24,7 +24,10 @@ export interface ModelFiles {
   tokenizerConfig: Record<string, unknown>;
   /** Path of the ONNX file inside the folder. */
   onnxFile: string;
-  onnxBytes: Uint8Array;
+  /** Its content hash, when the listing states one (the key of its prepared graph between visits). */
+  onnxHash?: string;
+  /** Reads it (with progress): not before it is known that the prepared graph was not kept. */
+  readOnnx(): Promise<Uint8Array>;
   /** The dtype of that file, when it is one of the eight conventional files. */
   dtype?: Dtype;
   /** Why this file: the request, or what `auto` weighed. */
@@ -105,13 +108,14 @@ export async function loadModelFiles(
       'tokenizer.json',
     );
   const tokenizerConfig = parseJsonObject(tokenizerConfigBytes, 'tokenizer_config.json');
-  const onnxBytes = await source.read(chosen.file, options.onProgress);
+  const onnxHash = listing?.find((f) => f.path === chosen.file)?.hash;
   return {
     config,
     tokenizerJson,
     tokenizerConfig,
     onnxFile: chosen.file,
-    onnxBytes,
+    ...(onnxHash && { onnxHash }),
+    readOnnx: () => source.read(chosen.file, options.onProgress),
     ...(chosen.dtype && { dtype: chosen.dtype }),
     fileReason: chosen.reason,
     ...(files && { files }),

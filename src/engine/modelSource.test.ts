@@ -2,6 +2,9 @@
  * What a model folder holds, as each kind of source tells it: the hub's tree API (with the sizes the hub lists),
  * HEAD probes on a plain static host (where a web page means "missing"), the disk, and a picked folder.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeHub, type FakeHub } from '../../scripts/lib/fakeHub.ts';
 import { blobSource } from './blobSource.ts';
@@ -19,12 +22,23 @@ beforeAll(async () => {
 afterAll(() => hub.close());
 
 describe('listing a model folder', () => {
-  it('a hub repo lists every file with the size the hub gives, in one request to its tree API', async () => {
+  it('a hub repo lists every file with the size and hash the hub gives, in one request to its tree API', async () => {
     hub.requests.length = 0;
     const files = await hubSource('Xenova/albert-tiny-random', hub.url).list!();
     expect(hub.requests).toEqual(['GET /api/models/Xenova/albert-tiny-random/tree/main?recursive=true']);
-    expect(files).toContainEqual({ path: 'onnx/model.onnx', size: 45_300_000 });
-    expect(files).toContainEqual({ path: 'config.json', size: expect.any(Number) });
+    // An LFS file's hash is its content's SHA-256; a plain file's is git's blob id (SHA-1 of a header and it).
+    const model = readFileSync(join(TINY_MODEL, 'onnx/model.onnx'));
+    const config = readFileSync(join(TINY_MODEL, 'config.json'));
+    expect(files).toContainEqual({
+      path: 'onnx/model.onnx',
+      size: 45_300_000,
+      hash: `sha256:${createHash('sha256').update(model).digest('hex')}`,
+    });
+    expect(files).toContainEqual({
+      path: 'config.json',
+      size: config.length,
+      hash: `git-sha1:${createHash('sha1').update(`blob ${config.length}\0`).update(config).digest('hex')}`,
+    });
     // Folders are not files.
     expect(files.some((f) => f.path === 'onnx')).toBe(false);
   });

@@ -14,10 +14,29 @@ export interface FileProgress {
   total?: number;
 }
 
-/** A file of a model folder as a listing gives it: path inside the folder, and size in bytes when known. */
+/**
+ * A file of a model folder as a listing gives it: path inside the folder, size in bytes when known, and a hash
+ * of its content when the listing states one (`sha256:<hex>`, or `git-sha1:<hex>` for a git blob id).
+ */
 export interface ListedFile {
   path: string;
   size?: number;
+  hash?: string;
+}
+
+/** One entry of the hub's tree API. */
+interface TreeEntry {
+  type?: string;
+  path?: string;
+  size?: number;
+  oid?: string;
+  lfs?: { oid?: string };
+}
+
+/** A tree entry as a listed file: an LFS file's hash is its SHA-256, a plain file's its git blob id. */
+function listedFromTree(e: TreeEntry & { path: string }): ListedFile {
+  const hash = e.lfs?.oid ? `sha256:${e.lfs.oid}` : e.oid ? `git-sha1:${e.oid}` : undefined;
+  return { path: e.path, ...(typeof e.size === 'number' && { size: e.size }), ...(hash && { hash }) };
 }
 
 export interface ModelSource {
@@ -131,20 +150,28 @@ export function hubSource(
     async list() {
       const response = await fetchImpl(api);
       if (!response.ok) throw new EngineError('network', `listing ${repo} failed: HTTP ${response.status}`);
-      const entries = (await response.json()) as { type?: string; path?: string; size?: number }[];
+      const entries = (await response.json()) as TreeEntry[];
       if (!Array.isArray(entries)) throw new EngineError('network', `listing ${repo}: not a file list`);
       return entries
-        .filter((e) => e.type === 'file' && typeof e.path === 'string')
-        .map((e) => ({ path: e.path!, ...(typeof e.size === 'number' ? { size: e.size } : {}) }));
+        .filter((e): e is TreeEntry & { path: string } => e.type === 'file' && typeof e.path === 'string')
+        .map(listedFromTree);
     },
   };
 }
 
-export function urlSource(base: string, fetchImpl: typeof fetch = fetch): ModelSource {
+/**
+ * @param listing the folder's files when the site states them (its models manifest, with hashes), so that
+ *   nothing is probed
+ */
+export function urlSource(
+  base: string,
+  fetchImpl: typeof fetch = fetch,
+  listing?: ListedFile[],
+): ModelSource {
   const root = base.endsWith('/') ? base : `${base}/`;
   return {
     id: root,
-    list: () => probeFolder(root, fetchImpl),
+    list: async () => listing ?? probeFolder(root, fetchImpl),
     async read(path, onProgress) {
       const url = root + path;
       let response: Response;

@@ -61,7 +61,11 @@ export async function startRuntime(ort: OrtModule, threads: number): Promise<voi
   await session.release();
 }
 
-/** Opens `model` where `plan` says (see backend.ts), falling back from WebGPU to WASM with the reason. */
+/**
+ * Opens `model` where `plan` says (see backend.ts), falling back from WebGPU to WASM with the reason.
+ * @param onDevice outputs that, on WebGPU, stay in GPU buffers after a run until read (see AlbertRun's
+ *   attentionsOnDevice): a run then copies to the CPU only what a view needs
+ */
 export async function openSession(
   ort: OrtModule,
   model: Uint8Array,
@@ -69,6 +73,7 @@ export async function openSession(
   request: BackendRequest,
   host: HostEnvironment,
   file: string,
+  onDevice: string[] = [],
 ): Promise<OpenedSession> {
   const plan = { ...planned };
   const create = async (providers: string[], extra: Ort.InferenceSession.SessionOptions = {}) =>
@@ -86,7 +91,12 @@ export async function openSession(
       // dtype) share that device, and assigning again throws.
       const webgpu = ort.env.webgpu as { adapter?: unknown } | undefined;
       if (webgpu && plan.adapter && !webgpu.adapter) webgpu.adapter = plan.adapter;
-      const session = await create(['webgpu']);
+      const session = await create(
+        ['webgpu'],
+        onDevice.length
+          ? { preferredOutputLocation: Object.fromEntries(onDevice.map((name) => [name, 'gpu-buffer'])) }
+          : {},
+      );
       return { session, backend: { name: 'webgpu', requested: request, adapter: plan.adapterDescription } };
     } catch (error) {
       plan.reason = `WebGPU could not run this model (${messageOf(error)})`;

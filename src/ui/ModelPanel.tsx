@@ -47,6 +47,12 @@ function CacheControl() {
           ? `${formatBytes(cache.totalBytes)} in ${cache.models.length} model${cache.models.length === 1 ? '' : 's'}`
           : '…'}
       </span>
+      {cache && cache.graphs.graphs > 0 && (
+        <span data-testid="model.cache-graphs">
+          ; prepared graphs (a second visit skips preparing them): {formatBytes(cache.graphs.bytes)} in{' '}
+          {cache.graphs.graphs}
+        </span>
+      )}
       <button type="button" onClick={() => void controller.refreshCache()}>
         Refresh
       </button>
@@ -54,7 +60,7 @@ function CacheControl() {
         type="button"
         data-testid="model.cache-clear"
         onClick={() => void controller.clearCache()}
-        disabled={!cache?.totalBytes}
+        disabled={!cache?.totalBytes && !cache?.graphs.bytes}
       >
         Clear cache
       </button>

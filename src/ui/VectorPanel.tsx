@@ -65,6 +65,7 @@ const stages = (timings: Record<string, number>) =>
 export function VectorPanel() {
   const run = useStore((s) => s.run);
   const loadTimings = useStore((s) => s.info?.timings);
+  const graphCached = useStore((s) => s.info?.graphCached === true);
   const layer = useStore((s) => s.layer);
   const selected = useStore((s) => s.selectedToken);
   const hidden = useStore(shownVectors);
@@ -107,7 +108,16 @@ export function VectorPanel() {
       )}
       <p className="timings" data-testid="timings">
         Run: {stages(run.timings)}
+        {run.mapsOnDevice && (
+          <span data-testid="timings.maps-on-device">
+            {' '}
+            (attention maps left on the GPU until a view shows them)
+          </span>
+        )}
         {loadTimings && <> · model load: {stages(loadTimings)}</>}
+        {graphCached && (
+          <span data-testid="timings.graph-cached"> (graph kept in this browser from an earlier visit)</span>
+        )}
       </p>
     </section>
   );

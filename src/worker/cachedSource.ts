@@ -4,6 +4,7 @@
  * also forgets a listing that a repo update made stale).
  */
 import type { ListedFile, ModelSource } from '../engine/modelSource.ts';
+import { GRAPH_CACHE, graphUsage } from './graphStore.ts';
 
 export const MODEL_CACHE = 'albert-playground-models-v1';
 
@@ -11,6 +12,8 @@ export interface CacheUsage {
   /** Bytes held per model folder URL. */
   models: { url: string; bytes: number; files: number }[];
   totalBytes: number;
+  /** The prepared graphs kept by file hash (any folder's, the site's too): see graphStore.ts. */
+  graphs: { bytes: number; graphs: number };
   /** The origin's quota and use as the browser estimates them. */
   quota?: number;
   usage?: number;
@@ -78,11 +81,13 @@ export async function cacheUsage(caches: CacheStorage, storage?: StorageManager)
   return {
     models,
     totalBytes: models.reduce((sum, m) => sum + m.bytes, 0),
+    graphs: await graphUsage(caches),
     quota: estimate?.quota,
     usage: estimate?.usage,
   };
 }
 
+/** Forgets the hub's files and listings, and every prepared graph. */
 export async function clearCache(caches: CacheStorage): Promise<void> {
-  await caches.delete(MODEL_CACHE);
+  await Promise.all([caches.delete(MODEL_CACHE), caches.delete(GRAPH_CACHE)]);
 }

@@ -21,6 +21,7 @@ import { hubSource, urlSource } from '../engine/modelSource.ts';
 import { startRuntime, type OrtModule } from '../engine/session.ts';
 import type { FloatTensor } from '../engine/types.ts';
 import { cachedSource } from './cachedSource.ts';
+import { graphStore } from './graphStore.ts';
 import type {
   Hidden,
   ModelInfo,
@@ -45,7 +46,7 @@ export interface HostOptions {
   host: () => HostEnvironment;
   /** Resolves site paths such as `/models/x/` against the page. */
   baseUrl: string;
-  /** The browser's Cache API, for hub downloads. */
+  /** The browser's Cache API, for hub downloads and prepared graphs. */
   caches?: CacheStorage;
   /** Overrides where files come from (tests read folders from disk). */
   source?: (location: ModelLocation) => ModelSource;
@@ -83,7 +84,12 @@ export class EngineHost {
   /** The latest folder's listing, shared by the weights menu and the load. */
   private listing: { id: string; files: Promise<ListedFile[]> } | undefined;
 
-  constructor(private readonly options: HostOptions) {}
+  /** Prepared graphs kept between visits, by the file's hash. */
+  private readonly graphCache;
+
+  constructor(private readonly options: HostOptions) {
+    this.graphCache = options.caches && graphStore(options.caches);
+  }
 
   /**
    * The folder's source, its listing asked for once: the weights menu lists a folder before it loads, and the
@@ -116,7 +122,7 @@ export class EngineHost {
       const source = hubSource(location.repo, location.endpoint);
       return this.options.caches ? cachedSource(source, this.options.caches) : source;
     }
-    return urlSource(new URL(location.url, this.options.baseUrl).href);
+    return urlSource(new URL(location.url, this.options.baseUrl).href, undefined, location.listing);
   }
 
   async load(
@@ -126,7 +132,7 @@ export class EngineHost {
   ): Promise<ModelInfo> {
     const previous = this.engine;
     this.engine = undefined;
-    this.lastRun = undefined;
+    this.keep(undefined);
     this.compared.clear();
     await previous?.dispose();
     const host = this.options.host();
@@ -144,6 +150,7 @@ export class EngineHost {
         dtype: request.dtype,
         modelFile: request.modelFile,
         onProgress,
+        ...(this.graphCache && { graphCache: this.graphCache }),
       },
       plan,
     );
@@ -172,7 +179,8 @@ export class EngineHost {
       // View runs keep their attention maps and factorized embeddings in the worker; views fetch pieces.
       const view = want.lane === 'view';
       run = await engine.run(text, pair, {
-        attentions: want.attentions || view,
+        // A view run keeps its maps where they are (on WebGPU, the GPU) until the attention view reads them.
+        attentions: want.attentions || (view && 'device'),
         embeddings: view,
         padTo: want.padTo,
         // Logits are [tokens, vocab] floats to copy out: only when a view run has a [MASK] to fill.
@@ -183,7 +191,7 @@ export class EngineHost {
       await this.fallBackToWasm(`WebGPU failed while running (${messageOf(error)})`);
       return this.run(id, text, pair, want);
     }
-    if (want.lane === 'view') this.lastRun = { id, run, text, pair };
+    if (want.lane === 'view') this.keep({ id, run, text, pair });
     const layers = want.layers === 'all' ? run.hiddenStates.map((_, i) => i) : want.layers;
     // Everything but the tensors crosses as is; of those, only what was asked for.
     const {
@@ -192,6 +200,7 @@ export class EngineHost {
       attentionScores: _scores,
       logits: _logits,
       embeddings: _embeddings,
+      attentionsOnDevice,
       ...encoding
     } = run;
     const view: RunView = {
@@ -201,6 +210,7 @@ export class EngineHost {
       pair,
       // The worker keeps view runs for later layer requests, so it sends copies (which then move, not clone).
       hiddenStates: pick(hiddenStates, layers, want.lane === 'view'),
+      ...(attentionsOnDevice && { mapsOnDevice: true }),
     };
     if (want.attentions) view.attentions = attentions;
     if (want.lane === 'view') view.layerCosines = layerCosines(run.hiddenStates);
@@ -224,21 +234,43 @@ export class EngineHost {
     return last;
   }
 
-  /** The latest view run, for a view of its attention: an error that says why when the file has none. */
-  private keptWithAttention(runId: number): KeptRun {
+  /** The latest view run from now on; the one before frees what it left on the GPU. */
+  private keep(run: KeptRun | undefined): void {
+    this.lastRun?.run.attentionsOnDevice?.release();
+    this.lastRun = run;
+  }
+
+  /**
+   * The latest view run with its attention maps on the CPU (read from the GPU the first time a view asks), or
+   * an error that says why the file has none.
+   */
+  private async keptWithAttention(runId: number): Promise<KeptRun> {
     const unavailable = this.requireEngine().loaded.attentionUnavailable;
     if (unavailable) throw new EngineError('unsupported-graph', unavailable);
-    return this.kept(runId);
+    const kept = this.kept(runId);
+    const { run } = kept;
+    const onDevice = run.attentionsOnDevice;
+    if (onDevice) {
+      run.attentionsOnDevice = undefined;
+      const t0 = performance.now();
+      run.attentions = await onDevice.read().catch(async () => {
+        // The device went away since the run: the maps are computed again (on WASM by then).
+        const again = await this.requireEngine().run(kept.text, kept.pair, { hiddenStates: false });
+        return again.attentions;
+      });
+      run.timings.attentionReadMs = performance.now() - t0;
+    }
+    return kept;
   }
 
   /** One [n, n] map of the latest view run, with the token indices its rows and columns stand for. */
-  attention(runId: number, layer: number, head: number | 'mean', hide: Hidden) {
-    return attentionMap(this.keptWithAttention(runId).run, layer, head, hide);
+  async attention(runId: number, layer: number, head: number | 'mean', hide: Hidden) {
+    return attentionMap((await this.keptWithAttention(runId)).run, layer, head, hide);
   }
 
   /** Every head of some layers of the latest view run, downsampled: the small multiples and the overview. */
-  attentionThumbnails(runId: number, layers: number[], size: number, hide: Hidden) {
-    return attentionThumbnails(this.keptWithAttention(runId).run, layers, size, hide);
+  async attentionThumbnails(runId: number, layers: number[], size: number, hide: Hidden) {
+    return attentionThumbnails((await this.keptWithAttention(runId)).run, layers, size, hide);
   }
 
   /**
@@ -247,7 +279,7 @@ export class EngineHost {
    * they stay until released or until the next view run.
    */
   async attentionRow(runId: number, layer: number, head: number, query: number) {
-    const kept = this.keptWithAttention(runId);
+    const kept = await this.keptWithAttention(runId);
     kept.scores ??= (
       await this.requireEngine().run(kept.text, kept.pair, { hiddenStates: false, attentionScores: true })
     ).attentionScores;
@@ -299,7 +331,7 @@ export class EngineHost {
       throw new EngineError('input', 'that run is gone; run the text again to export it');
     const run = last.run;
     if (what === 'hidden-npy') return [hiddenStatesNpy(run.hiddenStates)];
-    if (what === 'attentions-npy') this.keptWithAttention(runId);
+    if (what === 'attentions-npy') await this.keptWithAttention(runId);
     if (what === 'projector') {
       const hidden = run.hiddenStates[layer];
       if (!hidden) throw new EngineError('input', `no layer ${layer} in this model`);

@@ -18,13 +18,15 @@ import type { LoadedModel } from '../engine/albert.ts';
 import type { OnnxFileInfo } from '../engine/modelFiles.ts';
 import type { Precision } from '../engine/onnx/precision.ts';
 import type { BackendInfo, BackendRequest, DtypeRequest, FloatTensor, Timings } from '../engine/types.ts';
+import type { ListedFile } from '../engine/modelSource.ts';
 import type { CacheUsage } from './cachedSource.ts';
 
 export type { MaskPrediction } from '../engine/fillMask.ts';
 
 /** Where the model folder is: a URL (site path or http(s)), a hub repo, or files picked from disk. */
 export type ModelLocation =
-  | { kind: 'url'; url: string }
+  /** `listing`: the folder's files as the site's manifest states them (hashes included), so none is probed. */
+  | { kind: 'url'; url: string; listing?: ListedFile[] }
   | { kind: 'hub'; repo: string; endpoint: string }
   | { kind: 'files'; name: string; files: PickedFile[] };
 
@@ -224,6 +226,8 @@ export interface RunView extends Encoding {
   layerCosines?: FloatTensor;
   /** Top pieces at each [MASK] (view runs of a fill-mask export); the logits stay in the worker. */
   predictions?: MaskPrediction[];
+  /** The attention maps stayed in the GPU's memory, to be copied out only when a view shows them (WebGPU). */
+  mapsOnDevice?: true;
   backend: BackendInfo;
   timings: Timings;
 }

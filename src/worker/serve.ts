@@ -90,12 +90,17 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
         return;
       }
       case 'attention': {
-        const { map, tokens } = host.attention(request.runId, request.layer, request.head, request.hide);
+        const { map, tokens } = await host.attention(
+          request.runId,
+          request.layer,
+          request.head,
+          request.hide,
+        );
         send({ type: 'attention', id: request.id, map, tokens }, [map.data.buffer as Transferable]);
         return;
       }
       case 'attention-thumbnails': {
-        const { maps, tokens } = host.attentionThumbnails(
+        const { maps, tokens } = await host.attentionThumbnails(
           request.runId,
           request.layers,
           request.size,
