@@ -7,13 +7,14 @@ import type { PreparedModel } from '../engine/onnx/surgery.ts';
 import { cacheUsage, clearCache } from './cachedSource.ts';
 import { GRAPH_CACHE, graphStore, MAX_GRAPHS } from './graphStore.ts';
 
+const url = (r: RequestInfo | URL) => (typeof r === 'string' ? r : r instanceof URL ? r.href : r.url);
+
 /** CacheStorage over Maps, keeping insertion order as the Cache API does (a put replaces and moves to the end). */
 function memoryCaches(): CacheStorage & { named: Map<string, Map<string, Response>> } {
   const named = new Map<string, Map<string, Response>>();
   const open = async (name: string) => {
     const store = named.get(name) ?? new Map<string, Response>();
     named.set(name, store);
-    const url = (r: RequestInfo | URL) => (typeof r === 'string' ? r : r instanceof URL ? r.href : r.url);
     return {
       match: async (r: RequestInfo) => store.get(url(r))?.clone(),
       put: async (r: RequestInfo, response: Response) => {
