@@ -4,25 +4,19 @@
  * asked for. A worker that dies is replaced, its model reloaded, and each request it was working on retried
  * once. Takes a port factory, so tests can inject fakes.
  */
-import type { ExportFile } from '../engine/export/runFiles.ts';
-import type { OnnxFileInfo } from '../engine/modelFiles.ts';
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
-import type { Classified } from '../engine/sentences.ts';
-import type { Alignment } from '../engine/similarity.ts';
-import type { BackendRequest, DtypeRequest, FloatTensor } from '../engine/types.ts';
-import type { CacheUsage } from './cachedSource.ts';
+import type { BackendRequest, DtypeRequest } from '../engine/types.ts';
 import type {
   Hidden,
-  ModelInfo,
-  ModelLocation,
-  CompareView,
   LinesProgress,
   LinesView,
+  ModelInfo,
+  ModelLocation,
   ProjectionRequest,
-  ProjectionView,
-  RunView,
+  Replies,
+  RequestOf,
+  RequestType,
   RunWant,
-  Truncation,
   WireError,
   WorkerEvent,
   WorkerPort,
@@ -54,7 +48,8 @@ export interface ClientListener {
 
 interface Pending {
   request: WorkerRequest;
-  resolve(value: unknown): void;
+  /** A method, so that a promise's resolver for one request type's reply can stand here. */
+  resolve(value: Replies[RequestType]): void;
   reject(error: Error): void;
   retried: boolean;
   onProgress?: LoadRequest['onProgress'];
@@ -63,12 +58,11 @@ interface Pending {
 }
 
 /** A request without its id (the client assigns it), one variant at a time. */
-type Body<T extends WorkerRequest['type'] = WorkerRequest['type']> =
-  Extract<WorkerRequest, { type: T }> extends infer R
-    ? R extends WorkerRequest
-      ? Omit<R, 'id'>
-      : never
-    : never;
+type Body<T extends RequestType = RequestType> =
+  RequestOf<T> extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+/** What a method resolves to: its request type's reply. */
+type Reply<T extends RequestType> = Promise<Replies[T]>;
 
 export class EngineClient {
   private port: WorkerPort;
@@ -84,34 +78,26 @@ export class EngineClient {
     this.port = this.attach(connect());
   }
 
-  load(request: LoadRequest): Promise<ModelInfo> {
+  load(request: LoadRequest): Reply<'load'> {
     const { onProgress, onWarming, ...rest } = request;
     const body: Body<'load'> = { type: 'load', backend: 'auto', dtype: 'auto', ...rest };
     this.lastLoad = body;
-    return this.send(body, { onProgress, onWarming }) as Promise<ModelInfo>;
+    return this.send(body, { onProgress, onWarming });
   }
 
   /** Runs text (and pair); resolves null when a newer view run superseded it. */
-  run(text: string, pair: string | undefined, want: RunWant): Promise<RunView | null> {
-    return this.send({ type: 'run', text, pair, want }) as Promise<RunView | null>;
+  run(text: string, pair: string | undefined, want: RunWant): Reply<'run'> {
+    return this.send({ type: 'run', text, pair, want });
   }
 
   /** More hidden states of a view run; null when the worker no longer holds that run. */
-  layers(runId: number, layers: number[]): Promise<Record<number, FloatTensor> | null> {
-    return this.send({ type: 'layers', runId, layers }) as Promise<Record<number, FloatTensor> | null>;
+  layers(runId: number, layers: number[]): Reply<'layers'> {
+    return this.send({ type: 'layers', runId, layers });
   }
 
   /** One attention map of a view run (layer 0..L-1), with the token indices it covers. */
-  attention(
-    runId: number,
-    layer: number,
-    head: number | 'mean',
-    hide: Hidden,
-  ): Promise<{ map: FloatTensor; tokens: number[] }> {
-    return this.send({ type: 'attention', runId, layer, head, hide }) as Promise<{
-      map: FloatTensor;
-      tokens: number[];
-    }>;
+  attention(runId: number, layer: number, head: number | 'mean', hide: Hidden): Reply<'attention'> {
+    return this.send({ type: 'attention', runId, layer, head, hide });
   }
 
   /** Every head of the given layers (0..L-1), shrunk to at most size × size: [layers, heads, s, s]. */
@@ -120,48 +106,37 @@ export class EngineClient {
     layers: number[],
     size: number,
     hide: Hidden,
-  ): Promise<{ maps: FloatTensor; tokens: number[] }> {
-    return this.send({ type: 'attention-thumbnails', runId, layers, size, hide }) as Promise<{
-      maps: FloatTensor;
-      tokens: number[];
-    }>;
+  ): Reply<'attention-thumbnails'> {
+    return this.send({ type: 'attention-thumbnails', runId, layers, size, hide });
   }
 
   /** One query's pre-softmax scores and probabilities at one head (the worker keeps the scores until released). */
-  attentionRow(
-    runId: number,
-    layer: number,
-    head: number,
-    query: number,
-  ): Promise<{ scores: Float32Array; probabilities: Float32Array }> {
-    return this.send({ type: 'attention-row', runId, layer, head, query }) as Promise<{
-      scores: Float32Array;
-      probabilities: Float32Array;
-    }>;
+  attentionRow(runId: number, layer: number, head: number, query: number): Reply<'attention-row'> {
+    return this.send({ type: 'attention-row', runId, layer, head, query });
   }
 
   /** Lets the worker drop the attention scores it keeps for the arithmetic table. */
-  releaseScores(): Promise<void> {
-    return this.send({ type: 'release-scores' }) as Promise<void>;
+  releaseScores(): Reply<'release-scores'> {
+    return this.send({ type: 'release-scores' });
   }
 
   /** The factorized embeddings ([tokens, embedding_size]) of a view run. */
-  factorized(runId: number): Promise<FloatTensor> {
-    return this.send({ type: 'factorized', runId }) as Promise<FloatTensor>;
+  factorized(runId: number): Reply<'factorized'> {
+    return this.send({ type: 'factorized', runId });
   }
 
   /** PCA coordinates of a view run's tokens, with other texts projected on the same axes. */
-  projection(request: Omit<ProjectionRequest, 'type' | 'id'>): Promise<ProjectionView> {
-    return this.send({ type: 'projection', ...request }) as Promise<ProjectionView>;
+  projection(request: Omit<ProjectionRequest, 'type' | 'id'>): Reply<'projection'> {
+    return this.send({ type: 'projection', ...request });
   }
 
   /** Compares two texts (each on its own, and as a pair). */
-  compare(a: string, b: string): Promise<CompareView> {
-    return this.send({ type: 'compare', a, b }) as Promise<CompareView>;
+  compare(a: string, b: string): Reply<'compare'> {
+    return this.send({ type: 'compare', a, b });
   }
 
-  alignment(compareId: number, layer: number): Promise<Alignment> {
-    return this.send({ type: 'alignment', compareId, layer }) as Promise<Alignment>;
+  alignment(compareId: number, layer: number): Reply<'alignment'> {
+    return this.send({ type: 'alignment', compareId, layer });
   }
 
   /**
@@ -171,61 +146,51 @@ export class EngineClient {
   embedLines(
     request: { lines: string[]; pooling: PoolingRequest; batchSize: number; layer: number },
     onProgress: (progress: LinesProgress, partial?: LinesView) => void,
-  ): { id: number; done: Promise<{ count: number; cancelled: boolean } & Truncation> } {
+  ): { id: number; done: Reply<'embed-lines'> } {
     const id = this.nextId;
-    const done = this.send({ type: 'embed-lines', ...request }, { onLines: onProgress }) as Promise<
-      { count: number; cancelled: boolean } & Truncation
-    >;
-    return { id, done };
+    return { id, done: this.send({ type: 'embed-lines', ...request }, { onLines: onProgress }) };
   }
 
-  cancel(target: number): Promise<void> {
-    return this.send({ type: 'cancel', target }) as Promise<void>;
+  cancel(target: number): Reply<'cancel'> {
+    return this.send({ type: 'cancel', target });
   }
 
-  linesView(setId: number, layer: number, query?: string): Promise<LinesView> {
-    return this.send({ type: 'lines-view', setId, layer, query }) as Promise<LinesView>;
+  linesView(setId: number, layer: number, query?: string): Reply<'lines-view'> {
+    return this.send({ type: 'lines-view', setId, layer, query });
   }
 
-  linesVectors(setId: number, layer: number): Promise<FloatTensor> {
-    return this.send({ type: 'lines-vectors', setId, layer }) as Promise<FloatTensor>;
+  linesVectors(setId: number, layer: number): Reply<'lines-vectors'> {
+    return this.send({ type: 'lines-vectors', setId, layer });
   }
 
   classify(
-    request: Omit<Extract<WorkerRequest, { type: 'classify' }>, 'type' | 'id'>,
+    request: Omit<RequestOf<'classify'>, 'type' | 'id'>,
     onProgress: (progress: LinesProgress) => void,
-  ): { id: number; done: Promise<{ results: Classified[]; cancelled: boolean } & Truncation> } {
+  ): { id: number; done: Reply<'classify'> } {
     const id = this.nextId;
-    const done = this.send({ type: 'classify', ...request }, { onLines: onProgress }) as Promise<
-      { results: Classified[]; cancelled: boolean } & Truncation
-    >;
-    return { id, done };
+    return { id, done: this.send({ type: 'classify', ...request }, { onLines: onProgress }) };
   }
 
   /** Files exported from a view run (moved out of the worker, not copied). */
-  export(
-    runId: number,
-    what: 'hidden-npy' | 'attentions-npy' | 'projector',
-    layer: number,
-  ): Promise<ExportFile[]> {
-    return this.send({ type: 'export', runId, what, layer }) as Promise<ExportFile[]>;
+  export(runId: number, what: RequestOf<'export'>['what'], layer: number): Reply<'export'> {
+    return this.send({ type: 'export', runId, what, layer });
   }
 
   /** A folder's ONNX files with sizes, or undefined when it cannot be listed. */
-  list(model: ModelLocation): Promise<OnnxFileInfo[] | undefined> {
-    return this.send({ type: 'list', model }) as Promise<OnnxFileInfo[] | undefined>;
+  list(model: ModelLocation): Reply<'list'> {
+    return this.send({ type: 'list', model });
   }
 
-  cacheUsage(): Promise<CacheUsage> {
-    return this.send({ type: 'cache-usage' }) as Promise<CacheUsage>;
+  cacheUsage(): Reply<'cache-usage'> {
+    return this.send({ type: 'cache-usage' });
   }
 
-  clearCache(): Promise<void> {
-    return this.send({ type: 'cache-clear' }) as Promise<void>;
+  clearCache(): Reply<'cache-clear'> {
+    return this.send({ type: 'cache-clear' });
   }
 
-  debug(action: 'lose-device' | 'crash'): Promise<void> {
-    return this.send({ type: 'debug', action }) as Promise<void>;
+  debug(action: RequestOf<'debug'>['action']): Reply<'debug'> {
+    return this.send({ type: 'debug', action });
   }
 
   private attach(port: WorkerPort): WorkerPort {
@@ -237,12 +202,16 @@ export class EngineClient {
     return port;
   }
 
-  private send(body: Body, hooks: Partial<Pending> = {}): Promise<unknown> {
+  private send<T extends RequestType>(
+    body: Body<T>,
+    hooks: Pick<Pending, 'onProgress' | 'onWarming' | 'onLines'> = {},
+  ): Reply<T> {
     const id = this.nextId++;
-    const request = { ...body, id } as WorkerRequest;
+    const request = Object.assign({ id }, body) as WorkerRequest;
     if (request.type === 'run' && request.want.lane === 'view') this.latestViewRun = id;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { request, resolve, reject, retried: false, ...hooks });
+    return new Promise<Replies[T]>((resolve, reject) => {
+      const settle = (value: Replies[T]) => resolve(value);
+      this.pending.set(id, { request, resolve: settle, reject, retried: false, ...hooks });
       this.port.postMessage(request);
     });
   }
@@ -279,47 +248,11 @@ export class EngineClient {
     if (event.type === 'warming') return pending.onWarming?.();
     if (event.type === 'lines-progress') return pending.onLines?.(event.progress, event.partial);
     this.pending.delete(event.id);
+    if (event.type === 'error') return pending.reject(new EngineFailure(event.error));
     const superseded =
       pending.request.type === 'run' &&
       pending.request.want.lane === 'view' &&
       event.id !== this.latestViewRun;
-    switch (event.type) {
-      case 'error':
-        return pending.reject(new EngineFailure(event.error));
-      case 'ready':
-        return pending.resolve(event.info);
-      case 'result':
-        return pending.resolve(superseded ? null : event.run);
-      case 'layers':
-        return pending.resolve(event.hiddenStates);
-      case 'cache-usage':
-        return pending.resolve(event.usage);
-      case 'listing':
-        return pending.resolve(event.files);
-      case 'files':
-        return pending.resolve(event.files);
-      case 'attention':
-        return pending.resolve({ map: event.map, tokens: event.tokens });
-      case 'thumbnails':
-        return pending.resolve({ maps: event.maps, tokens: event.tokens });
-      case 'attention-row':
-        return pending.resolve({ scores: event.scores, probabilities: event.probabilities });
-      case 'tensor':
-        return pending.resolve(event.tensor);
-      case 'projection':
-      case 'compare':
-      case 'lines-view':
-        return pending.resolve(event.view);
-      case 'alignment':
-        return pending.resolve(event.alignment);
-      case 'lines-done':
-      case 'classified': {
-        const { type: _type, id: _id, ...result } = event;
-        return pending.resolve(result);
-      }
-      case 'cancelled':
-      case 'done':
-        return pending.resolve(event.type === 'done' ? undefined : null);
-    }
+    pending.resolve(superseded ? null : event.value);
   }
 }

@@ -212,7 +212,10 @@ export class EngineHost {
       hiddenStates: pick(hiddenStates, layers, want.lane === 'view'),
       ...(attentionsOnDevice && { mapsOnDevice: true }),
     };
-    if (want.attentions) view.attentions = attentions;
+    // A reply moves what it holds: the maps of a kept (view) run go as copies.
+    if (want.attentions)
+      view.attentions =
+        want.lane === 'view' ? attentions.map((t) => ({ data: t.data.slice(), dims: t.dims })) : attentions;
     if (want.lane === 'view') view.layerCosines = layerCosines(run.hiddenStates);
     if (run.logits) {
       const idToToken = (i: number) => engine.tokenizer.idToToken(i);

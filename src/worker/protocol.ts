@@ -238,30 +238,50 @@ export interface WireError {
   file?: string;
 }
 
+/**
+ * What each request resolves to on the page: the one map that ties a request to its reply (the client's methods
+ * and the worker's answers are both checked against it). Every typed array in a reply moves to the page (see
+ * serve.ts), so the worker answers with memory it does not keep.
+ */
+export interface Replies {
+  load: ModelInfo;
+  /** null: a newer view run superseded it. */
+  run: RunView | null;
+  /** null: the worker no longer holds that run. */
+  layers: Record<number, FloatTensor> | null;
+  /** Absent when the folder cannot be listed. */
+  list: OnnxFileInfo[] | undefined;
+  'cache-usage': CacheUsage;
+  'cache-clear': void;
+  attention: { map: FloatTensor; tokens: number[] };
+  'attention-thumbnails': { maps: FloatTensor; tokens: number[] };
+  'attention-row': { scores: Float32Array; probabilities: Float32Array };
+  'release-scores': void;
+  factorized: FloatTensor;
+  projection: ProjectionView;
+  compare: CompareView;
+  alignment: Alignment;
+  'embed-lines': { count: number; cancelled: boolean } & Truncation;
+  'lines-view': LinesView;
+  'lines-vectors': FloatTensor;
+  classify: { results: Classified[]; cancelled: boolean } & Truncation;
+  cancel: void;
+  export: ExportFile[];
+  debug: void;
+}
+
+export type RequestType = WorkerRequest['type'];
+
+/** A request of one type. */
+export type RequestOf<T extends RequestType> = Extract<WorkerRequest, { type: T }>;
+
 export type WorkerEvent =
   | { type: 'progress'; id: number; file: string; loaded: number; total?: number }
   | { type: 'warming'; id: number }
-  | { type: 'ready'; id: number; info: ModelInfo }
-  | { type: 'result'; id: number; run: RunView }
-  | { type: 'layers'; id: number; runId: number; hiddenStates: Record<number, FloatTensor> }
-  | { type: 'cancelled'; id: number }
-  | { type: 'cache-usage'; id: number; usage: CacheUsage }
-  /** A folder's ONNX files; absent when it cannot be listed. */
-  | { type: 'listing'; id: number; files?: OnnxFileInfo[] }
-  | { type: 'done'; id: number }
-  | { type: 'files'; id: number; files: ExportFile[] }
-  | { type: 'attention'; id: number; map: FloatTensor; tokens: number[] }
-  | { type: 'thumbnails'; id: number; maps: FloatTensor; tokens: number[] }
-  | { type: 'attention-row'; id: number; scores: Float32Array; probabilities: Float32Array }
-  | { type: 'tensor'; id: number; tensor: FloatTensor }
-  | { type: 'projection'; id: number; view: ProjectionView }
-  | { type: 'compare'; id: number; view: CompareView }
-  | { type: 'alignment'; id: number; alignment: Alignment }
   /** Progress of embed-lines or classify, with a partial view of the lines so far now and then. */
   | { type: 'lines-progress'; id: number; progress: LinesProgress; partial?: LinesView }
-  | ({ type: 'lines-done'; id: number; count: number; cancelled: boolean } & Truncation)
-  | { type: 'lines-view'; id: number; view: LinesView }
-  | ({ type: 'classified'; id: number; results: Classified[]; cancelled: boolean } & Truncation)
+  /** The answer to request `id` (its type's entry in Replies). */
+  | { type: 'reply'; id: number; value: Replies[RequestType] }
   /** Unsolicited: the backend changed under a loaded model (the GPU was lost); `info` is the new state. */
   | { type: 'backend-changed'; id: 0; info: ModelInfo; notice: string }
   | { type: 'error'; id: number; error: WireError };

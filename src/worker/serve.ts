@@ -5,28 +5,40 @@
  */
 import { EngineError, messageOf } from '../engine/errors.ts';
 import type { FileProgress } from '../engine/modelSource.ts';
-import type { FloatTensor } from '../engine/types.ts';
 import { cacheUsage, clearCache } from './cachedSource.ts';
 import { ApplyHost } from './applyHost.ts';
 import { EngineHost, type HostOptions } from './engineHost.ts';
-import type { Port, RunView, WireError, WorkerEvent, WorkerRequest } from './protocol.ts';
+import type {
+  Port,
+  Replies,
+  RequestOf,
+  RequestType,
+  WireError,
+  WorkerEvent,
+  WorkerRequest,
+} from './protocol.ts';
 
 function toWire(error: unknown): WireError {
   if (error instanceof EngineError) return { code: error.code, message: error.message, file: error.file };
   return { code: 'internal', message: messageOf(error) };
 }
 
-/** Buffers of every tensor in a message, each once, to move instead of copy. */
-export function transferList(tensors: FloatTensor[]): Transferable[] {
-  return [...new Set(tensors.map((t) => t.data.buffer))] as Transferable[];
-}
-
-function tensorsOf(run: RunView): FloatTensor[] {
-  return [
-    ...Object.values(run.hiddenStates),
-    ...(run.attentions ?? []),
-    ...(run.layerCosines ? [run.layerCosines] : []),
-  ];
+/**
+ * The buffers of every typed array in a message, each once: the one place transfers are decided. Everything a
+ * reply holds moves to the page (no copy), so what the worker answers with must be memory it does not keep.
+ */
+export function transfersOf(message: unknown): Transferable[] {
+  const buffers = new Set<ArrayBuffer>();
+  const visit = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    if (ArrayBuffer.isView(value)) {
+      if (value.buffer instanceof ArrayBuffer) buffers.add(value.buffer);
+      return;
+    }
+    for (const inner of Array.isArray(value) ? value : Object.values(value)) visit(inner);
+  };
+  visit(message);
+  return [...buffers];
 }
 
 /** How often one file's download progress reaches the page (each is a re-render there). */
@@ -50,7 +62,10 @@ export interface ServeOptions extends Omit<HostOptions, 'onBackendChanged'> {
 }
 
 export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: ServeOptions): void {
-  const send = (event: WorkerEvent, transfer: Transferable[] = []) => port.postMessage(event, transfer);
+  const send = (event: WorkerEvent) => port.postMessage(event, transfersOf(event));
+  /** Answers `request` with its type's reply. */
+  const reply = <T extends RequestType>(request: RequestOf<T>, value: Replies[T]) =>
+    send({ type: 'reply', id: request.id, value });
   const host = new EngineHost({
     ...options,
     onBackendChanged: (info, notice) => send({ type: 'backend-changed', id: 0, info, notice }),
@@ -67,112 +82,71 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
           throttled((p) => send({ type: 'progress', id: request.id, ...p })),
           () => send({ type: 'warming', id: request.id }),
         );
-        send({ type: 'ready', id: request.id, info });
+        reply(request, info);
         return;
       }
       case 'run': {
-        if (request.want.lane === 'view' && request.id !== latestViewRun) {
-          send({ type: 'cancelled', id: request.id });
-          return;
-        }
-        const run = await host.run(request.id, request.text, request.pair, request.want);
-        send({ type: 'result', id: request.id, run }, transferList(tensorsOf(run)));
+        if (request.want.lane === 'view' && request.id !== latestViewRun) return reply(request, null);
+        reply(request, await host.run(request.id, request.text, request.pair, request.want));
         return;
       }
       case 'layers': {
-        const hiddenStates = host.layers(request.runId, request.layers);
-        if (!hiddenStates) send({ type: 'cancelled', id: request.id });
-        else
-          send(
-            { type: 'layers', id: request.id, runId: request.runId, hiddenStates },
-            transferList(Object.values(hiddenStates)),
-          );
+        reply(request, host.layers(request.runId, request.layers) ?? null);
         return;
       }
       case 'attention': {
-        const { map, tokens } = await host.attention(
-          request.runId,
-          request.layer,
-          request.head,
-          request.hide,
-        );
-        send({ type: 'attention', id: request.id, map, tokens }, [map.data.buffer as Transferable]);
+        reply(request, await host.attention(request.runId, request.layer, request.head, request.hide));
         return;
       }
       case 'attention-thumbnails': {
-        const { maps, tokens } = await host.attentionThumbnails(
-          request.runId,
-          request.layers,
-          request.size,
-          request.hide,
-        );
-        send({ type: 'thumbnails', id: request.id, maps, tokens }, [maps.data.buffer as Transferable]);
+        const { runId, layers, size, hide } = request;
+        reply(request, await host.attentionThumbnails(runId, layers, size, hide));
         return;
       }
       case 'attention-row': {
-        const row = await host.attentionRow(request.runId, request.layer, request.head, request.query);
-        send({ type: 'attention-row', id: request.id, ...row }, [
-          row.scores.buffer as Transferable,
-          row.probabilities.buffer as Transferable,
-        ]);
+        reply(request, await host.attentionRow(request.runId, request.layer, request.head, request.query));
         return;
       }
       case 'release-scores':
-        await host.releaseScores();
-        send({ type: 'done', id: request.id });
+        reply(request, await host.releaseScores());
         return;
       case 'factorized': {
-        const tensor = host.factorized(request.runId);
-        send({ type: 'tensor', id: request.id, tensor }, [tensor.data.buffer as Transferable]);
+        reply(request, host.factorized(request.runId));
         return;
       }
       case 'projection': {
-        const view = await host.projection(request);
-        send({ type: 'projection', id: request.id, view }, [view.projection.scores.buffer as Transferable]);
+        reply(request, await host.projection(request));
         return;
       }
       case 'compare':
-        send({
-          type: 'compare',
-          id: request.id,
-          view: await apply.compare(request.id, request.a, request.b),
-        });
+        reply(request, await apply.compare(request.id, request.a, request.b));
         return;
       case 'alignment': {
-        const alignment = apply.alignment(request.compareId, request.layer);
-        send({ type: 'alignment', id: request.id, alignment }, [
-          alignment.cosines.data.buffer as Transferable,
-        ]);
+        reply(request, apply.alignment(request.compareId, request.layer));
         return;
       }
       case 'embed-lines': {
-        const { count, cancelled, truncated, maxLength } = await apply.embedLines(
+        const done = await apply.embedLines(
           request.id,
           request.lines,
           request.pooling,
           request.batchSize,
           request.layer,
-          (progress, partial) =>
-            send(
-              { type: 'lines-progress', id: request.id, progress, partial },
-              partial ? [partial.matrix.data.buffer as Transferable] : [],
-            ),
+          (progress, partial) => send({ type: 'lines-progress', id: request.id, progress, partial }),
         );
-        send({ type: 'lines-done', id: request.id, count, cancelled, truncated, maxLength });
+        reply(request, done);
         return;
       }
       case 'lines-view': {
-        const view = await apply.linesView(request.setId, request.layer, request.query);
-        send({ type: 'lines-view', id: request.id, view }, [view.matrix.data.buffer as Transferable]);
+        reply(request, await apply.linesView(request.setId, request.layer, request.query));
         return;
       }
       case 'lines-vectors': {
-        const tensor = apply.linesVectors(request.setId, request.layer);
-        send({ type: 'tensor', id: request.id, tensor }, [tensor.data.buffer as Transferable]);
+        reply(request, apply.linesVectors(request.setId, request.layer));
         return;
       }
       case 'classify': {
-        const { results, cancelled, truncated, maxLength } = await apply.classify(
+        const done = await apply.classify(
           request.id,
           request.examples,
           request.texts,
@@ -181,30 +155,22 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
           request.k,
           (progress) => send({ type: 'lines-progress', id: request.id, progress }),
         );
-        send({ type: 'classified', id: request.id, results, cancelled, truncated, maxLength });
+        reply(request, done);
         return;
       }
       case 'cancel':
         return; // handled as it arrives, below
       case 'export': {
-        const files = await host.export(request.runId, request.what, request.layer);
-        send(
-          { type: 'files', id: request.id, files },
-          files.map((f) => f.bytes.buffer as Transferable),
-        );
+        reply(request, await host.export(request.runId, request.what, request.layer));
         return;
       }
       case 'cache-usage':
         if (!options.caches) throw new EngineError('input', 'this browser has no Cache API');
-        send({
-          type: 'cache-usage',
-          id: request.id,
-          usage: await cacheUsage(options.caches, options.storage),
-        });
+        reply(request, await cacheUsage(options.caches, options.storage));
         return;
       case 'cache-clear':
         if (options.caches) await clearCache(options.caches);
-        send({ type: 'done', id: request.id });
+        reply(request, undefined);
         return;
       case 'debug':
         if (request.action === 'crash') {
@@ -214,7 +180,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
           return;
         }
         await host.loseDevice();
-        send({ type: 'done', id: request.id });
+        reply(request, undefined);
     }
   };
 
@@ -223,13 +189,13 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
     // A cancel must not wait behind the job it stops.
     if (request.type === 'cancel') {
       apply.cancel(request.target);
-      send({ type: 'done', id: request.id });
+      reply(request, undefined);
       return;
     }
     // A listing touches no engine: it must not hold up the load it comes with (they share it, see sourceFor).
     if (request.type === 'list') {
       void host.list(request.model).then(
-        (files) => send({ type: 'listing', id: request.id, ...(files && { files }) }),
+        (files) => reply(request, files),
         (error: unknown) => send({ type: 'error', id: request.id, error: toWire(error) }),
       );
       return;

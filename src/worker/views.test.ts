@@ -25,9 +25,9 @@ const reference = (run: { ids: number[]; tokenTypeIds: number[] }) =>
   referenceForward(weights, run.ids, run.tokenTypeIds);
 
 let client: EngineClient;
-let requests: WorkerRequest['type'][];
+let received: WorkerRequest[];
 beforeAll(async () => {
-  ({ client, requests } = await inProcessClient());
+  ({ client, received } = await inProcessClient());
 });
 
 const TOL = 1e-4;
@@ -67,7 +67,7 @@ describe('view requests', () => {
     }))!;
     const n = run.tokens.length;
     const ref = reference(run);
-    const runsBefore = requests.filter((r) => r === 'run').length;
+    const runsBefore = received.filter((r) => r.type === 'run').length;
     const row = await client.attentionRow(run.runId, 2, 1, 3);
     const at = (t: Float64Array) => Array.from(t.subarray((1 * n + 3) * n, (1 * n + 4) * n));
     expect(maxAbsDiff(row.scores, at(ref.scores[2]!))).toBeLessThan(1e-4);
@@ -75,7 +75,7 @@ describe('view requests', () => {
     await client.attentionRow(run.runId, 0, 0, 0);
     await client.releaseScores();
     // The page sent no run for the scores: the worker re-ran the text itself, once.
-    expect(requests.filter((r) => r === 'run').length).toBe(runsBefore);
+    expect(received.filter((r) => r.type === 'run').length).toBe(runsBefore);
     await expect(client.attentionRow(run.runId, 0, 9, 0)).rejects.toThrow('no head 9 (this model has 4)');
   });
 

@@ -10,44 +10,18 @@ import { fsSource } from '../engine/node/fsSource.ts';
 import { nodeRuntime } from '../engine/node/runtime.ts';
 import { TINY_MODEL } from '../engine/testing/fixtures.ts';
 import { EngineClient, EngineFailure } from './client.ts';
-import type { ModelLocation, Port, RunWant, WorkerEvent, WorkerPort, WorkerRequest } from './protocol.ts';
+import type { ModelLocation, RunWant, WorkerPort } from './protocol.ts';
 import { serveEngine } from './serve.ts';
+import { linkedPorts, type LinkedPorts } from './testing/ports.ts';
 
-interface FakeWorker {
-  page: WorkerPort;
-  transferred: Transferable[][];
-  received: WorkerRequest[];
-}
+type FakeWorker = LinkedPorts;
 
-/** A worker in the same thread: messages hop through microtasks; transfers are recorded. */
+/** A worker in the same thread, joined to the page as a real one is (see testing/ports.ts). */
 async function fakeWorker(source: (location: ModelLocation) => ModelSource): Promise<FakeWorker> {
-  const transferred: Transferable[][] = [];
-  const received: WorkerRequest[] = [];
-  let closed = false;
-  const page: WorkerPort = {
-    onmessage: null,
-    onerror: null,
-    postMessage: (message) =>
-      queueMicrotask(() => {
-        if (closed) return;
-        received.push(message);
-        worker.onmessage?.({ data: message } as MessageEvent<WorkerRequest>);
-      }),
-    terminate: () => {
-      closed = true;
-    },
-  };
-  const worker: Port<WorkerEvent, WorkerRequest> = {
-    onmessage: null,
-    postMessage: (message, transfer = []) => {
-      if (closed) return;
-      transferred.push(transfer);
-      queueMicrotask(() => page.onmessage?.({ data: message } as MessageEvent<WorkerEvent>));
-    },
-  };
+  const ports = linkedPorts();
   const runtime = await nodeRuntime('wasm', 1);
-  serveEngine(worker, { ort: async () => runtime.ort, host: () => runtime.host, baseUrl: '', source });
-  return { page, transferred, received };
+  serveEngine(ports.worker, { ort: async () => runtime.ort, host: () => runtime.host, baseUrl: '', source });
+  return ports;
 }
 
 function missingSource(dir: string): ModelSource {
@@ -96,12 +70,12 @@ describe('engine worker protocol', () => {
     expect(run.tokens).toEqual(['[CLS]', '▁hello', '▁world', '[SEP]', '▁the', '▁cat', '[SEP]']);
     expect(Object.keys(run.hiddenStates)).toEqual(['3']);
     expect(run.attentions).toBeUndefined();
-    // The selected layer and the per-token layer-to-layer cosines move; nothing else crosses.
+    // The selected layer and the per-token layer-to-layer cosines move (detached in the worker, whole on the
+    // page); nothing else crosses.
     expect(run.layerCosines!.dims).toEqual([7, 3]);
-    expect(worker.transferred.at(-1)).toEqual([
-      run.hiddenStates[3]!.data.buffer,
-      run.layerCosines!.data.buffer,
-    ]);
+    expect(worker.transferred.at(-1)!.map((b) => (b as ArrayBuffer).byteLength)).toEqual([0, 0]);
+    expect(run.hiddenStates[3]!.data.length).toBe(7 * 32);
+    expect(run.layerCosines!.data.length).toBe(7 * 3);
 
     // Another layer of the same run comes from the worker's copy, without running the model again.
     const layers = (await client.layers(run.runId, [0, 1]))!;
@@ -113,6 +87,20 @@ describe('engine worker protocol', () => {
     expect(Object.keys(all.hiddenStates)).toHaveLength(4);
     expect(all.attentions).toHaveLength(3);
     expect(new Set(worker.transferred.at(-1)).size).toBe(7);
+  });
+
+  it('a view run that sends its maps keeps its own: the attention view still reads them after the move', async () => {
+    const source = await tiny();
+    const worker = await fakeWorker(() => source);
+    const client = new EngineClient(() => worker.page);
+    await client.load({ model: { kind: 'url', url: '/' }, backend: 'wasm' });
+    const run = (await client.run('hello world', undefined, { ...VIEW, attentions: true }))!;
+    expect(run.attentions).toHaveLength(3);
+    // The worker's kept maps were not the ones moved: a map of the run is still there to read.
+    const { map } = await client.attention(run.runId, 2, 1, { specials: false, padding: false });
+    expect(map.data).toEqual(run.attentions![2]!.data.subarray(16, 32));
+    const layers = (await client.layers(run.runId, [3]))!;
+    expect(layers[3]!.data).toEqual(run.hiddenStates[3]!.data);
   });
 
   it('lists a folder before loading it, once: the load reuses that listing', async () => {
@@ -164,18 +152,7 @@ describe('engine worker protocol', () => {
       },
     } as unknown as typeof runtime.ort;
     const adapter = { info: { vendor: 'nvidia', architecture: 'hopper' } };
-    const page: WorkerPort = {
-      onmessage: null,
-      onerror: null,
-      postMessage: () => undefined,
-      terminate: () => {},
-    };
-    const worker: Port<WorkerEvent, WorkerRequest> = {
-      onmessage: null,
-      postMessage: (m) => queueMicrotask(() => page.onmessage?.({ data: m } as MessageEvent<WorkerEvent>)),
-    };
-    page.postMessage = (m) =>
-      queueMicrotask(() => worker.onmessage?.({ data: m } as MessageEvent<WorkerRequest>));
+    const { page, worker } = linkedPorts();
     const source = await tiny();
     serveEngine(worker, {
       ort: async () => ort,
