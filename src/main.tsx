@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { automationApi } from './app/automation.ts';
 import { Controller } from './app/controller.ts';
-import type { ManifestEntry } from './app/models.ts';
+import type { ManifestEntry } from './shared/models.ts';
 import { ControllerContext } from './ui/controllerContext.ts';
 import { App } from './ui/App.tsx';
 import { EngineClient } from './worker/client.ts';

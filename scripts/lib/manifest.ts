@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { ManifestEntry } from '../../src/app/models.ts';
+import type { ManifestEntry } from '../../src/shared/models.ts';
 import { onnxFilesOf } from '../../src/engine/modelFiles.ts';
 import type { ListedFile } from '../../src/engine/modelSource.ts';
 

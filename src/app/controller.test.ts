@@ -9,7 +9,7 @@ import type { EngineClient } from '../worker/client.ts';
 import { EngineFailure } from '../worker/client.ts';
 import type { ModelInfo, ModelLocation, RunView, RunWant } from '../worker/protocol.ts';
 import { Controller, type ControllerEnv } from './controller.ts';
-import { choiceFromParam } from './models.ts';
+import { choiceFromParam } from '../shared/models.ts';
 
 const INFO: ModelInfo = {
   model: '/models/albert-tiny-random/',

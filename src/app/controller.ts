@@ -4,17 +4,18 @@
  * the selected layer needs, and keeps the URL and local storage in step with what is on screen.
  */
 import type { BackendRequest, DtypeRequest } from '../engine/types.ts';
-import { choiceIdentity, useStore, type ModelChoice } from '../state/store.ts';
+import {
+  choiceFromParam,
+  choiceIdentity,
+  withListing,
+  type ManifestEntry,
+  type ModelChoice,
+} from '../shared/models.ts';
+import { useStore } from '../state/store.ts';
 import type { EngineClient } from '../worker/client.ts';
 import { EngineFailure } from '../worker/client.ts';
 import type { ModelInfo, WireError } from '../worker/protocol.ts';
-import {
-  choiceFromParam,
-  defaultModelPlan,
-  withListing,
-  type DefaultPlan,
-  type ManifestEntry,
-} from './models.ts';
+import { defaultModelPlan, type DefaultPlan } from './models.ts';
 import {
   loadSavedApplyInput,
   loadSavedInput,

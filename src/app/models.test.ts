@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { choiceFromParam, defaultModelPlan, withListing, type ManifestEntry } from './models.ts';
+import { choiceFromParam, withListing, type ManifestEntry } from '../shared/models.ts';
+import { defaultModelPlan } from './models.ts';
 
 const HUB = 'https://hub.example';
 const entry = (name: string): ManifestEntry => ({

@@ -1,55 +1,16 @@
 /**
- * Which model to load: the `model` parameter as the user gave it (a site path, an http(s) folder URL, or a
- * hub id), or — when nobody chose — the site's albert-base-v2, else the hub's, else the bundled random test
+ * Which model to load when nobody chose: the site's albert-base-v2, else the hub's, else the bundled random test
  * model, with a banner that says which and why.
  */
-import type { Dtype } from '../engine/dtypes.ts';
-import type { OnnxFileInfo } from '../engine/modelFiles.ts';
-import { isHubId, type ListedFile } from '../engine/modelSource.ts';
-import type { ModelChoice } from '../state/store.ts';
-import type { ModelLocation } from '../worker/protocol.ts';
-
-export const BUNDLED_MODEL = '/models/albert-tiny-random/';
-export const DEFAULT_HUB_MODEL = 'Xenova/albert-base-v2';
-export const SITE_BASE_MODEL = '/models/albert-base-v2/';
-
-/** The hub this build talks to (VITE_HF_ENDPOINT at build time; the public hub otherwise). */
-export const HUB_ENDPOINT: string =
-  (import.meta.env.VITE_HF_ENDPOINT as string | undefined) ?? 'https://huggingface.co';
-
-export interface ManifestEntry {
-  name: string;
-  path: string;
-  dtypes: Dtype[];
-  /** Every ONNX file of the folder (dtype files first), with sizes. */
-  files: OnnxFileInfo[];
-  /** Every file of the folder with its size and SHA-256 (the worker's listing of it: nothing is probed). */
-  listing?: ListedFile[];
-  layers: number;
-  hiddenSize: number;
-  randomWeights: boolean;
-}
-
-export function choiceFromParam(param: string, hubEndpoint = HUB_ENDPOINT): ModelChoice {
-  const value = param.trim();
-  if (/^https?:\/\//.test(value))
-    return { location: { kind: 'url', url: value }, param: value, label: value };
-  if (isHubId(value))
-    return {
-      location: { kind: 'hub', repo: value, endpoint: hubEndpoint },
-      param: value,
-      label: `${value} (Hugging Face hub)`,
-    };
-  const path = value.endsWith('/') ? value : `${value}/`;
-  return { location: { kind: 'url', url: path }, param: path, label: path };
-}
-
-/** A site folder's location with its manifest listing, so the worker neither probes it nor hashes its files. */
-export function withListing(location: ModelLocation, manifest: ManifestEntry[]): ModelLocation {
-  if (location.kind !== 'url') return location;
-  const listing = manifest.find((m) => m.path === location.url)?.listing;
-  return listing ? { ...location, listing } : location;
-}
+import { DEFAULT_HUB_MODEL } from '../engine/catalogue.ts';
+import {
+  BUNDLED_MODEL,
+  choiceFromParam,
+  SITE_BASE_MODEL,
+  SITE_HUB_ENDPOINT,
+  type ManifestEntry,
+  type ModelChoice,
+} from '../shared/models.ts';
 
 export interface DefaultPlan {
   choice: ModelChoice;
@@ -61,7 +22,7 @@ export interface DefaultPlan {
 export function defaultModelPlan(
   manifest: ManifestEntry[],
   online: boolean,
-  hubEndpoint = HUB_ENDPOINT,
+  hubEndpoint = SITE_HUB_ENDPOINT,
 ): DefaultPlan {
   const bundled = choiceFromParam(BUNDLED_MODEL, hubEndpoint);
   const randomNote = 'its weights are random, so its vectors and similarities mean nothing';

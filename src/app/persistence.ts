@@ -5,7 +5,7 @@
  */
 import { isDtypeRequest, type DtypeRequest } from '../engine/dtypes.ts';
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
-import type { BackendRequest } from '../engine/types.ts';
+import { BROWSER_BACKEND_REQUESTS, type BackendRequest } from '../engine/types.ts';
 import { POOLINGS } from '../engine/similarity.ts';
 import {
   MODES,
@@ -40,15 +40,13 @@ export interface UrlState {
   pooling?: PoolingRequest;
 }
 
-const BACKENDS: BackendRequest[] = ['auto', 'webgpu', 'wasm'];
-
 export function readUrlState(search: string): UrlState {
   const p = new URLSearchParams(search);
   const state: UrlState = {};
   const model = p.get('model');
   if (model) state.model = model;
-  const backend = p.get('backend') as BackendRequest | null;
-  if (backend && BACKENDS.includes(backend)) state.backend = backend;
+  const backend = BROWSER_BACKEND_REQUESTS.find((b) => b === p.get('backend'));
+  if (backend) state.backend = backend;
   const dtype = p.get('dtype');
   if (dtype && isDtypeRequest(dtype)) state.dtype = dtype;
   const file = p.get('file');

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { DTYPE_REQUESTS, type DtypeRequest } from '../engine/dtypes.ts';
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
-import type { BackendRequest } from '../engine/types.ts';
+import { BACKEND_REQUESTS, type BackendRequest } from '../engine/types.ts';
 
 export const USAGE = `Usage: albert-embed [options]   (npm run -s embed -- [options])
 
@@ -163,7 +163,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     attentions: v.attentions!,
     format,
     out: v.out,
-    backend: oneOf('backend', v.backend!, ['auto', 'node', 'wasm', 'webgpu'] as const),
+    backend: oneOf('backend', v.backend!, BACKEND_REQUESTS),
     dtype: oneOf('dtype', v.dtype!, DTYPE_REQUESTS),
     modelFile: v['model-file'],
     threads,

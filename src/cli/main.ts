@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AlbertEngine } from '../engine/albert.ts';
+import { DEFAULT_HUB_MODEL } from '../engine/catalogue.ts';
 import { EngineError } from '../engine/errors.ts';
 import { hubBaseUrl, hubSource, type ModelSource } from '../engine/modelSource.ts';
 import { precisionSentence } from '../engine/fidelity.ts';
@@ -19,7 +20,6 @@ import { Progress } from './progress.ts';
 import { similarity, type Similarity } from './similarity.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
-const DEFAULT_HUB_MODEL = 'Xenova/albert-base-v2';
 
 const log = (message: string) => process.stderr.write(`albert-embed: ${message}\n`);
 

@@ -70,6 +70,9 @@ export const CATALOGUE: CatalogueEntry[] = [
 ];
 
 /** The sentence-embedding model compare mode offers when the loaded model is not one. */
+/** The ALBERT a user gets when they name none: the page's hub default, and the CLI's. */
+export const DEFAULT_HUB_MODEL = CATALOGUE.find((e) => e.name === 'albert-base-v2')!.repo;
+
 export const SENTENCE_MODEL = CATALOGUE.find((e) => e.name === 'paraphrase-albert-small-v2')!;
 
 /** The catalogue entry of a hub repo id, if it is one. */

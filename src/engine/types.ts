@@ -2,11 +2,20 @@
 
 export type { Dtype, DtypeRequest } from './dtypes.ts';
 
-/** What ran the model: onnxruntime-web on WebGPU or WASM, or onnxruntime-node (CLI only). */
-export type BackendName = 'webgpu' | 'wasm' | 'node';
+/** What the caller may ask for; `auto` picks WebGPU only on a real (non-fallback) adapter. */
+export const BACKEND_REQUESTS = ['auto', 'webgpu', 'wasm', 'node'] as const;
 
-/** What the caller asked for; `auto` picks WebGPU only on a real (non-fallback) adapter. */
-export type BackendRequest = 'auto' | BackendName;
+/** What a browser may ask for (onnxruntime-node is the CLI's). */
+export const BROWSER_BACKEND_REQUESTS = [
+  'auto',
+  'webgpu',
+  'wasm',
+] as const satisfies readonly BackendRequest[];
+
+export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
+
+/** What ran the model: onnxruntime-web on WebGPU or WASM, or onnxruntime-node (CLI only). */
+export type BackendName = Exclude<BackendRequest, 'auto'>;
 
 /** A float32 tensor in row-major order. */
 export interface FloatTensor {

@@ -4,31 +4,16 @@
  */
 import { useMemo } from 'react';
 import { create } from 'zustand';
-import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from '../app/examples.ts';
+import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from '../shared/examples.ts';
+import type { ManifestEntry, ModelChoice } from '../shared/models.ts';
 import type { OnnxFileInfo } from '../engine/modelFiles.ts';
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
 import type { BackendInfo, BackendRequest, DtypeRequest, FloatTensor } from '../engine/types.ts';
 import type { CacheUsage } from '../worker/cachedSource.ts';
-import type { ManifestEntry } from '../app/models.ts';
-import type {
-  Hidden,
-  ModelInfo,
-  ModelLocation,
-  ProjectionView,
-  RunView,
-  WireError,
-} from '../worker/protocol.ts';
+import type { Hidden, ModelInfo, ProjectionView, RunView, WireError } from '../worker/protocol.ts';
 
 /** idle → loading (progress per file) → warming → ready → running → ready | error */
 export type Lifecycle = 'idle' | 'loading' | 'warming' | 'ready' | 'running' | 'error';
-
-/** What the user picked (or the default picked for them), and how to say it. */
-export interface ModelChoice {
-  location: ModelLocation;
-  /** The `model` URL parameter that reproduces it (absent for files picked from disk). */
-  param?: string;
-  label: string;
-}
 
 export interface ModelSlice {
   /** Model folders served with the site. */
@@ -227,7 +212,6 @@ export function useHidden(): Hidden {
 }
 
 /** Which folder a choice is, for matching what was loaded: its URL parameter, or its label (a local folder). */
-export const choiceIdentity = (choice: ModelChoice): string => choice.param ?? choice.label;
 
 /** Back to a fresh store (tests). */
 export function resetStore(): void {

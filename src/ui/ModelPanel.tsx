@@ -4,16 +4,14 @@
  * download progress and the browser cache of hub models.
  */
 import { useState, type DragEvent } from 'react';
-import type { BackendRequest } from '../engine/types.ts';
-import { choiceFromParam } from '../app/models.ts';
-import { choiceIdentity, useStore } from '../state/store.ts';
+import { BROWSER_BACKEND_REQUESTS, type BackendRequest } from '../engine/types.ts';
+import { choiceFromParam, choiceIdentity } from '../shared/models.ts';
+import { useStore } from '../state/store.ts';
 import { useController } from './controllerContext.ts';
 import { folderFromDrop, folderFromInput, type PickedFolder } from './folderDrop.ts';
 import { formatBytes } from './format.ts';
 import { Catalogue } from './model/Catalogue.tsx';
 import { WeightsSelect } from './model/WeightsSelect.tsx';
-
-const BACKENDS: BackendRequest[] = ['auto', 'webgpu', 'wasm'];
 
 function Progress() {
   const progress = useStore((s) => s.progress);
@@ -160,7 +158,7 @@ export function ModelPanel() {
               choice && void controller.load(choice, { backend: e.target.value as BackendRequest })
             }
           >
-            {BACKENDS.map((b) => (
+            {BROWSER_BACKEND_REQUESTS.map((b) => (
               <option key={b} value={b}>
                 {b === 'auto' ? 'automatic' : b === 'webgpu' ? 'WebGPU' : 'WASM'}
               </option>

@@ -8,7 +8,7 @@ import type { Classified } from '../../engine/sentences.ts';
 import { useStore } from '../../state/store.ts';
 import type { LinesProgress, Truncation } from '../../worker/protocol.ts';
 import { useController } from '../controllerContext.ts';
-import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from '../../app/examples.ts';
+import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from '../../shared/examples.ts';
 import { parseExamples } from './classify.ts';
 import { JobProgress, nonEmptyLines, PoolingSelect, RandomWeightsNote, TruncationNote } from './common.tsx';
 

@@ -4,7 +4,7 @@
  * encoded as one pair — how much attention crosses between them in each layer and head.
  */
 import { useCallback, useMemo } from 'react';
-import { choiceFromParam } from '../../app/models.ts';
+import { choiceFromParam } from '../../shared/models.ts';
 import { SENTENCE_MODEL } from '../../engine/catalogue.ts';
 import { useStore } from '../../state/store.ts';
 import { crossAttentionSpec, similarityLines } from '../charts/compare.ts';

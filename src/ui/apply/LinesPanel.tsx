@@ -25,7 +25,7 @@ import {
   TruncationNote,
   usePooling,
 } from './common.tsx';
-import { EXAMPLE_LINES } from '../../app/examples.ts';
+import { EXAMPLE_LINES } from '../../shared/examples.ts';
 
 const BATCH_SIZE = 16;
 const SHOWN_NEIGHBOURS = 3;

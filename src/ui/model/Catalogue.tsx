@@ -1,7 +1,7 @@
 /** The ALBERTs people load from the hub: what each is for, its size, and one click to load it. */
 import { CATALOGUE, type CatalogueEntry } from '../../engine/catalogue.ts';
 import { DTYPES } from '../../engine/dtypes.ts';
-import { choiceFromParam } from '../../app/models.ts';
+import { choiceFromParam } from '../../shared/models.ts';
 import { useStore } from '../../state/store.ts';
 import { useController } from '../controllerContext.ts';
 
