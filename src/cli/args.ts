@@ -36,7 +36,7 @@ two texts are; with --file, one sentence vector per line of a file.
   --format json|npy|tsv     json (stdout or --out); npy: hidden states as a NumPy array of shape
                             (layers, tokens, hidden) in --out FILE (with --attentions, also
                             FILE.attentions.npy of shape (layers, heads, tokens, tokens)); tsv: the
-                            TensorFlow Embedding Projector's vectors.tsv and metadata.tsv for one layer,
+                            TensorFlow Embedding Projector's vectors_layerN.tsv and metadata_layerN.tsv,
                             in --out DIR
   --out <path>              write the output there instead of stdout
   --backend auto|node|wasm|webgpu

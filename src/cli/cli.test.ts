@@ -192,17 +192,17 @@ describe('albert-embed --format npy and tsv', () => {
     const args = [...tiny, '--text', 'hello world', '--pair', 'the cat sat', '--layers', '2'];
     const [tsv, json] = await Promise.all([cli([...args, '--format', 'tsv', '--out', dir]), cli(args)]);
     expect(tsv.code).toBe(0);
-    const rows = readFileSync(join(dir, 'vectors.tsv'), 'utf8').trimEnd().split('\n');
+    const rows = readFileSync(join(dir, 'vectors_layer2.tsv'), 'utf8').trimEnd().split('\n');
     expect(rows).toHaveLength(8);
     const values = rows.map((r) => r.split('\t').map(Number));
     expect(values.every((r) => r.length === 32)).toBe(true);
     expect(values).toEqual(JSON.parse(json.stdout).hiddenStates[0]);
-    expect(readFileSync(join(dir, 'metadata.tsv'), 'utf8').split('\n').slice(0, 3)).toEqual([
+    expect(readFileSync(join(dir, 'metadata_layer2.tsv'), 'utf8').split('\n').slice(0, 3)).toEqual([
       'token\tposition\ttext',
       '[CLS]\t0\thello world',
       '▁hello\t1\thello world',
     ]);
-    expect(readFileSync(join(dir, 'metadata.tsv'), 'utf8')).toContain('▁cat\t5\tthe cat sat');
+    expect(readFileSync(join(dir, 'metadata_layer2.tsv'), 'utf8')).toContain('▁cat\t5\tthe cat sat');
   });
 
   it.concurrent('npy and tsv need --out; tsv takes one layer', async () => {

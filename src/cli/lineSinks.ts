@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import { closeSync, createWriteStream, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { float32LE, npyHeader } from '../engine/export/npy.ts';
 import { formatFloat } from './jsonWriter.ts';
 import type { Line, LineSink } from './lines.ts';
 
@@ -47,38 +48,22 @@ export function jsonLinesSink(
 /** Header bytes reserved (magic, version, length, dict): room for any shape, a multiple of 64 as NumPy pads. */
 const NPY_HEADER_BYTES = 128;
 
-/** A NumPy v1.0 header for a little-endian float32 C-order array, padded to NPY_HEADER_BYTES. */
-function npyHeader(shape: number[]): Uint8Array {
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const length = NPY_HEADER_BYTES - 10;
-  if (dict.length + 1 > length) throw new Error(`npy: shape (${shape.join(', ')}) does not fit the header`);
-  const out = new Uint8Array(NPY_HEADER_BYTES);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, length, true);
-  const text = dict.padEnd(length - 1, ' ') + '\n';
-  for (let i = 0; i < text.length; i++) out[10 + i] = text.charCodeAt(i);
-  return out;
-}
-
 /** One (lines, width) float32 array in `path`. */
 export function npySink(path: string, width: number): LineSink {
   const partial = `${path}.partial-${process.pid}`;
   const fd = openSync(partial, 'w');
   let open = true;
   let rows = 0;
-  writeSync(fd, npyHeader([0, width]));
+  writeSync(fd, npyHeader([0, width], NPY_HEADER_BYTES));
   const row = new Uint8Array(width * 4);
-  const view = new DataView(row.buffer);
   return {
     async write(_line: Line, _tokens: number, vector: Float32Array) {
       if (vector.length !== width) throw new Error(`npy: a vector of ${vector.length}, expected ${width}`);
-      // Explicit little-endian writes, as '<f4' says, on any host.
-      for (let i = 0; i < width; i++) view.setFloat32(i * 4, vector[i]!, true);
-      writeSync(fd, row);
+      writeSync(fd, float32LE(vector, row));
       rows++;
     },
     async close() {
-      writeSync(fd, npyHeader([rows, width]), 0, NPY_HEADER_BYTES, 0);
+      writeSync(fd, npyHeader([rows, width], NPY_HEADER_BYTES), 0, NPY_HEADER_BYTES, 0);
       closeSync(fd);
       open = false;
       renameSync(partial, path);

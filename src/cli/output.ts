@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import type { AlbertEngine, AlbertRun } from '../engine/albert.ts';
 import { encodeNpy, stack } from '../engine/export/npy.ts';
 import { precisionReport } from '../engine/fidelity.ts';
-import { projectorMetadataTsv, projectorVectorsTsv } from '../engine/export/projectorTsv.ts';
+import { projectorFiles } from '../engine/export/runFiles.ts';
 import { JsonStreamWriter } from './jsonWriter.ts';
 import type { Similarity } from './similarity.ts';
 
@@ -80,32 +80,22 @@ export function writeNpy(path: string, run: AlbertRun, selection: Selection): st
   return written;
 }
 
-/** A text as a metadata label: whitespace folded, long texts cut. */
-const label = (text: string) => {
-  const folded = text.replace(/\s+/g, ' ').trim();
-  return folded.length > 60 ? `${folded.slice(0, 59)}…` : folded;
-};
-
 /**
- * Writes DIR/vectors.tsv and DIR/metadata.tsv for one layer; returns the paths written. The metadata's text
- * column names the segment each token came from (its text, shortened), so the Projector can colour by it.
+ * Writes DIR/vectors_layerN.tsv and DIR/metadata_layerN.tsv, the files the page downloads; returns the paths
+ * written. The metadata's text column names the segment each token came from (its text, shortened), so the
+ * Projector can colour by it.
  */
 export function writeTsv(dir: string, run: AlbertRun, layer: number, texts: [string, string?]): string[] {
   mkdirSync(dir, { recursive: true });
-  const hidden = run.hiddenStates[layer]!;
-  const [rows, width] = hidden.dims as [number, number];
-  const vectors = join(dir, 'vectors.tsv');
-  const metadata = join(dir, 'metadata.tsv');
-  writeFileSync(vectors, projectorVectorsTsv(hidden.data, rows, width));
-  writeFileSync(
-    metadata,
-    projectorMetadataTsv(
-      run.tokens.map((token, position) => ({
-        token,
-        position,
-        text: label(texts[run.tokenTypeIds[position] ?? 0] ?? ''),
-      })),
-    ),
-  );
-  return [vectors, metadata];
+  return projectorFiles(
+    run.hiddenStates[layer]!,
+    run.tokens,
+    run.tokenTypeIds,
+    [texts[0], texts[1] ?? ''],
+    layer,
+  ).map((file) => {
+    const path = join(dir, file.name);
+    writeFileSync(path, file.bytes);
+    return path;
+  });
 }

@@ -1,6 +1,6 @@
 /** `--compare`: how alike two texts are, as the cosine of their sentence vectors at every hidden state. */
-import { cosine } from '../engine/pooling.ts';
 import { sentenceVector, type SentencePooling } from '../engine/sentenceModel.ts';
+import { cosinePerLayer } from '../engine/similarity.ts';
 import type { FloatTensor } from '../engine/types.ts';
 
 export interface Similarity {
@@ -14,19 +14,13 @@ export interface Similarity {
   perLayer: number[];
 }
 
-/**
- * Compares two texts' hidden states (each [tokens, hidden], L+1 of them, from separate unpadded runs), so that
- * neither text attends to the other as it would in a pair.
- */
+/** Compares two texts' hidden states (L+1 of each, from separate unpadded runs) with the model's pooling. */
 export function similarity(
   a: FloatTensor[],
   b: FloatTensor[],
   pooling: SentencePooling,
   layer: number,
 ): Similarity {
-  if (a.length !== b.length) throw new Error(`similarity: ${a.length} vs ${b.length} hidden states`);
-  const perLayer = a.map((hidden, i) =>
-    cosine(sentenceVector(hidden, pooling), sentenceVector(b[i]!, pooling)),
-  );
+  const perLayer = cosinePerLayer(a, b, (hidden) => sentenceVector(hidden, pooling));
   return { cosine: perLayer[layer]!, pooling, layer, perLayer };
 }

@@ -9,10 +9,23 @@ import type { FloatTensor } from './types.ts';
 
 export const POOLINGS: Pooling[] = ['mean', 'cls', 'max'];
 
+/**
+ * cos(vector(A), vector(B)) at every hidden state 0..L, from two texts' hidden states (each [tokens, hidden])
+ * run apart, so that neither attends to the other as it would in a pair.
+ */
+export function cosinePerLayer(
+  a: FloatTensor[],
+  b: FloatTensor[],
+  vector: (hidden: FloatTensor) => Float32Array,
+): number[] {
+  if (a.length !== b.length) throw new Error(`similarity: ${a.length} vs ${b.length} hidden states`);
+  return a.map((hidden, l) => cosine(vector(hidden), vector(b[l]!)));
+}
+
 /** cos(pool(A), pool(B)) at every layer 0..L, for each pooling. */
 export function perLayerSimilarity(a: FloatTensor[], b: FloatTensor[]): Record<Pooling, number[]> {
   const out = {} as Record<Pooling, number[]>;
-  for (const p of POOLINGS) out[p] = a.map((h, l) => cosine(pool(h, p), pool(b[l]!, p)));
+  for (const p of POOLINGS) out[p] = cosinePerLayer(a, b, (hidden) => pool(hidden, p));
   return out;
 }
 

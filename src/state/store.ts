@@ -10,7 +10,7 @@ import type { OnnxFileInfo } from '../engine/modelFiles.ts';
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
 import type { BackendInfo, BackendRequest, DtypeRequest, FloatTensor } from '../engine/types.ts';
 import type { CacheUsage } from '../worker/cachedSource.ts';
-import type { Hidden, ModelInfo, ProjectionView, RunView, WireError } from '../worker/protocol.ts';
+import type { Hidden, ModelInfo, RunView, WireError } from '../worker/protocol.ts';
 
 /** idle → loading (progress per file) → warming → ready → running → ready | error */
 export type Lifecycle = 'idle' | 'loading' | 'warming' | 'ready' | 'running' | 'error';
@@ -80,6 +80,8 @@ export interface ViewSlice {
   compareTexts: string;
   /** Layer 0 shows the 128-d factorized embedding instead of its 768-d projection. */
   showFactorized: boolean;
+  /** The attention cell whose arithmetic is open (of run `runId`). */
+  attentionCell?: { runId: number; query: number; key: number };
   setLayer(layer: number): void;
   selectToken(index: number): void;
   hoverToken(index: number | null): void;
@@ -91,24 +93,7 @@ export interface ViewSlice {
   setPcaMode(mode: PcaMode): void;
   setCompareTexts(texts: string): void;
   setShowFactorized(on: boolean): void;
-}
-
-/**
- * What the views fetched and drew, kept so "JSON of what is shown" can include it. Each view writes its own
- * entry when its data arrives; a new run clears them.
- */
-export interface ShownSlice {
-  shownAttention?: { layer: number; head: Head; hidden: Hidden; tokens: number[]; map: FloatTensor };
-  shownArithmetic?: {
-    layer: number;
-    head: number;
-    query: number;
-    key: number;
-    scores: Float32Array;
-    probabilities: Float32Array;
-    share: number;
-  };
-  shownProjection?: { mode: PcaMode; layer: number; compare: string[]; view: ProjectionView };
+  setAttentionCell(cell: { runId: number; query: number; key: number } | undefined): void;
 }
 
 /** What the page is for at the moment: looking inside one text, or one of the applications. */
@@ -138,7 +123,7 @@ export interface ApplySlice {
   setNeighboursK(k: number): void;
 }
 
-export type AppState = ModelSlice & InputSlice & RunSlice & ViewSlice & ShownSlice & ApplySlice;
+export type AppState = ModelSlice & InputSlice & RunSlice & ViewSlice & ApplySlice;
 
 export const initialState = {
   dtype: 'auto' as DtypeRequest,
@@ -187,6 +172,7 @@ export const useStore = create<AppState>()((set) => ({
   setPcaMode: (pcaMode) => set({ pcaMode }),
   setCompareTexts: (compareTexts) => set({ compareTexts }),
   setShowFactorized: (showFactorized) => set({ showFactorized }),
+  setAttentionCell: (attentionCell) => set({ attentionCell }),
   setMode: (mode) => set({ mode }),
   setCompareA: (compareA) => set({ compareA }),
   setCompareB: (compareB) => set({ compareB }),
@@ -211,8 +197,6 @@ export function useHidden(): Hidden {
   return useMemo(() => ({ specials, padding }), [specials, padding]);
 }
 
-/** Which folder a choice is, for matching what was loaded: its URL parameter, or its label (a local folder). */
-
 /** Back to a fresh store (tests). */
 export function resetStore(): void {
   useStore.setState({
@@ -229,8 +213,5 @@ export function resetStore(): void {
     runError: undefined,
     cache: undefined,
     backend: undefined,
-    shownAttention: undefined,
-    shownArithmetic: undefined,
-    shownProjection: undefined,
   });
 }

@@ -3,7 +3,7 @@
  * worker on demand; the arithmetic of a clicked cell; every head of the layer as small multiples; and the
  * whole model as layers × heads thumbnails. Hiding [CLS]/[SEP] renormalizes each row, and the title says so.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import { dtypeOfFile } from '../engine/dtypes.ts';
 import { useHidden, useStore, type Head } from '../state/store.ts';
 import { ArithmeticTable } from './attention/ArithmeticTable.tsx';
@@ -140,16 +140,11 @@ function AttentionMaps() {
   const layer = useStore((s) => s.layer);
   const head = useStore((s) => s.head);
   const hide = useHidden();
-  const [cell, setCell] = useState<{ runId: number; query: number; key: number }>();
+  const cell = useStore((s) => s.attentionCell);
+  const setCell = useStore((s) => s.setAttentionCell);
   const key = run && layer > 0 ? `${run.runId}:${layer}:${head}:${hide.specials}:${hide.padding}` : undefined;
   const fetched = useFetched(key, () => client.attention(run!.runId, layer - 1, head, hide));
   const shown = fetched.value;
-  useEffect(() => {
-    if (shown && fetched.valueKey === key)
-      useStore.setState({
-        shownAttention: { layer, head, hidden: hide, tokens: shown.tokens, map: shown.map },
-      });
-  }, [shown, fetched.valueKey, key, layer, head, hide]);
   const spec = useMemo(() => {
     if (!shown || !run) return undefined;
     const [, l, h, specials] = fetched.valueKey!.split(':');

@@ -69,11 +69,6 @@ export function ProjectionView() {
       hide,
     }),
   );
-  useEffect(() => {
-    const view = fetched.value;
-    if (view && fetched.valueKey === key)
-      useStore.setState({ shownProjection: { mode, layer, compare, view } });
-  }, [fetched.value, fetched.valueKey, key, mode, layer, compare]);
   const figure = useMemo(() => {
     const view = fetched.value;
     if (!view) return undefined;

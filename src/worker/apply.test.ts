@@ -6,15 +6,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cosine, pool } from '../engine/pooling.ts';
 import { maxAbsDiff } from '../engine/testing/fixtures.ts';
 import type { EngineClient } from './client.ts';
-import type { LinesProgress } from './protocol.ts';
+import type { LinesProgress, WorkerRequest } from './protocol.ts';
 import { inProcessClient } from './testing/inProcess.ts';
 
 let client: EngineClient;
+let received: WorkerRequest[];
 beforeAll(async () => {
-  ({ client } = await inProcessClient());
+  ({ client, received } = await inProcessClient());
 });
 
 const api = { layers: 'all', attentions: true, lane: 'api' } as const;
+
+/** Requests that run the model (classify and run), received so far. */
+const runs = () => received.filter((r) => r.type === 'classify' || r.type === 'run').length;
 
 describe('compare', () => {
   it('cosine of pooled vectors per layer and pooling, alignment, and cross-segment attention', async () => {
@@ -123,5 +127,25 @@ describe('classify', () => {
         () => undefined,
       ).done,
     ).rejects.toThrow('at least two labels');
+  });
+
+  it('another layer, pooling or k rescores the kept vectors: the scores of a new run, without one', async () => {
+    const examples = [
+      { label: 'animal', text: 'the cat' },
+      { label: 'animal', text: 'the dog' },
+      { label: 'greeting', text: 'hello world' },
+      { label: 'greeting', text: 'hello' },
+    ];
+    const texts = ['the cat sat', 'hello hello'];
+    const first = client.classify({ examples, texts, pooling: 'mean', layer: 3, k: 3 }, () => undefined);
+    await first.done;
+    const before = runs();
+    const rescored = await client.classifyView(first.id, 1, 2, 'cls');
+    expect(runs()).toBe(before);
+    const fresh = await client.classify({ examples, texts, pooling: 'cls', layer: 1, k: 2 }, () => undefined)
+      .done;
+    expect(rescored).toEqual(fresh.results);
+    // Only the latest classification is kept.
+    await expect(client.classifyView(first.id, 1, 2, 'cls')).rejects.toThrow('that classification is gone');
   });
 });

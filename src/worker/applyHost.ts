@@ -20,6 +20,7 @@ import {
   nearestNeighbours,
   rankByQuery,
   similarityMatrix,
+  type Classified,
 } from '../engine/sentences.ts';
 import { crossSegmentAttention, perLayerSimilarity, tokenAlignment } from '../engine/similarity.ts';
 import type { FloatTensor } from '../engine/types.ts';
@@ -36,16 +37,20 @@ const NEIGHBOURS = 5;
 const PARTIAL_EVERY_MS = 1000;
 const PARTIAL_MAX_LINES = 512;
 
+/** Lines embedded and kept: every layer's sentence vectors, for each pooling asked for. */
 interface LineSet {
   id: number;
-  pooling: SentencePooling;
   /** Lines cut to `maxLength` tokens. */
   truncated: number;
   maxLength: number;
-  /** Per layer, one pooled vector per line. */
-  layers: Float32Array[][];
+  /** Per pooling request: how it resolved, and per layer one sentence vector per line. */
+  pooled: Map<PoolingRequest, { pooling: SentencePooling; layers: Float32Array[][] }>;
   count: number;
 }
+
+/** Classification keeps every pooling, so that changing it needs no new run (hence fewer lines than a set). */
+const CLASSIFY_POOLINGS: PoolingRequest[] = ['auto', 'mean', 'cls', 'max'];
+export const MAX_CLASSIFY_LINES = 500;
 
 /** A run's tokens other than [CLS]/[SEP] and the like. */
 const words = (run: AlbertRun) => run.special.flatMap((s, i) => (s ? [] : [i]));
@@ -55,6 +60,8 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 export class ApplyHost {
   private comparison: { id: number; a: AlbertRun; b: AlbertRun } | undefined;
   private lineSet: LineSet | undefined;
+  /** The latest classification: its examples' and texts' vectors (examples first). */
+  private classified: { set: LineSet; examples: { label: string; text: string }[] } | undefined;
   private readonly cancelled = new Set<number>();
   private engineSeen: AlbertEngine | undefined;
 
@@ -67,6 +74,7 @@ export class ApplyHost {
       this.engineSeen = engine;
       this.comparison = undefined;
       this.lineSet = undefined;
+      this.classified = undefined;
     }
     return engine;
   }
@@ -129,24 +137,17 @@ export class ApplyHost {
   ): Promise<{ count: number; cancelled: boolean } & Truncation> {
     if (lines.length > MAX_LINES)
       throw new EngineError('input', `at most ${MAX_LINES} lines at once (got ${lines.length})`);
-    const set = await this.embedAll(
-      id,
-      lines,
-      this.pooling(pooling),
-      batchSize,
-      (done, started, partialDue) =>
-        onProgress(
-          {
-            done,
-            total: lines.length,
-            linesPerSecond: done / Math.max((performance.now() - started) / 1000, 1e-3),
-          },
-          // Partial views stop at PARTIAL_MAX_LINES: past that each costs seconds and megabytes; the bar goes on.
-          partialDue && done > 1 && done <= PARTIAL_MAX_LINES
-            ? this.view(this.lineSet!, layer, undefined, false)
-            : undefined,
-        ),
-    );
+    const set = await this.embedAll(id, lines, [pooling], batchSize, (partial, started, partialDue) => {
+      this.lineSet = partial;
+      onProgress(
+        progressOf(partial.count, lines.length, started),
+        // Partial views stop at PARTIAL_MAX_LINES: past that each costs seconds and megabytes; the bar goes on.
+        partialDue && partial.count > 1 && partial.count <= PARTIAL_MAX_LINES
+          ? this.view(partial, layer, undefined, false)
+          : undefined,
+      );
+    });
+    this.lineSet = set;
     return {
       count: set.count,
       cancelled: set.count < lines.length,
@@ -155,19 +156,22 @@ export class ApplyHost {
     };
   }
 
+  /** Embeds lines batch by batch into a new set, keeping every layer's vectors for each of `poolings`. */
   private async embedAll(
     id: number,
     lines: string[],
-    pooling: SentencePooling,
+    poolings: PoolingRequest[],
     batchSize: number,
-    onBatch: (done: number, started: number, partialDue: boolean) => void,
+    onBatch: (set: LineSet, started: number, partialDue: boolean) => void,
   ): Promise<LineSet> {
     const engine = this.current();
     const layerCount = engine.config.num_hidden_layers + 1;
     const all = Array.from({ length: layerCount }, (_, l) => l);
     const maxLength = engine.sentenceMaxLength;
-    const set: LineSet = { id, pooling, layers: all.map(() => []), count: 0, truncated: 0, maxLength };
-    this.lineSet = set;
+    const pooled = new Map(
+      poolings.map((p) => [p, { pooling: this.pooling(p), layers: all.map((): Float32Array[] => []) }]),
+    );
+    const set: LineSet = { id, pooled, count: 0, truncated: 0, maxLength };
     const started = performance.now();
     let lastPartial = started;
     const size = Math.max(1, Math.min(64, Math.floor(batchSize)));
@@ -177,12 +181,13 @@ export class ApplyHost {
         const batch = await engine.runBatch(lines.slice(i, i + size), all, maxLength);
         const lengths = batch.encodings.map((e) => e.ids.length);
         set.truncated += batch.encodings.filter((e) => e.truncated).length;
-        batch.hiddenStates.forEach((h, l) => set.layers[l]!.push(...sentenceVectors(h, lengths, pooling)));
+        for (const { pooling, layers } of pooled.values())
+          batch.hiddenStates.forEach((h, l) => layers[l]!.push(...sentenceVectors(h, lengths, pooling)));
         set.count += lengths.length;
         const now = performance.now();
         const partialDue = now - lastPartial > PARTIAL_EVERY_MS && set.count < lines.length;
         if (partialDue) lastPartial = now;
-        onBatch(set.count, started, partialDue);
+        onBatch(set, started, partialDue);
         await nextTask(); // lets a cancel message in
       }
     } finally {
@@ -201,13 +206,13 @@ export class ApplyHost {
         attentions: false,
         maxLength: engine.sentenceMaxLength,
       });
-      queryVector = sentenceVector(run.hiddenStates[layer]!, set.pooling);
+      queryVector = sentenceVector(run.hiddenStates[layer]!, onlyPooling(set).pooling);
     }
     return this.view(set, layer, queryVector, true);
   }
 
   linesVectors(setId: number, layer: number): FloatTensor {
-    const vectors = this.requireSet(setId, layer).layers[layer]!;
+    const vectors = onlyPooling(this.requireSet(setId, layer)).layers[layer]!;
     const width = vectors[0]?.length ?? 0;
     const data = new Float32Array(vectors.length * width);
     vectors.forEach((v, i) => data.set(v, i * width));
@@ -218,12 +223,12 @@ export class ApplyHost {
     this.current();
     const set = this.lineSet;
     if (set?.id !== setId) throw new EngineError('input', 'those lines are gone; run them again');
-    if (!set.layers[layer]) throw new EngineError('input', `no layer ${layer} in this model`);
+    if (!onlyPooling(set).layers[layer]) throw new EngineError('input', `no layer ${layer} in this model`);
     return set;
   }
 
   private view(set: LineSet, layer: number, query: Float32Array | undefined, ordered: boolean): LinesView {
-    const vectors = set.layers[layer]!.slice(0, set.count);
+    const vectors = onlyPooling(set).layers[layer]!.slice(0, set.count);
     const n = vectors.length;
     const matrix = similarityMatrix(vectors);
     const width = vectors[0]?.length ?? 0;
@@ -240,7 +245,10 @@ export class ApplyHost {
     };
   }
 
-  /** Few-shot classification: examples and texts embedded in batches, then centroid and k-NN scores. */
+  /**
+   * Few-shot classification: examples and texts embedded in batches (every layer, every pooling, kept), then
+   * centroid and k-NN scores at `layer` with `pooling` and `k`; `classifyView` rescores without a new run.
+   */
   async classify(
     id: number,
     examples: { label: string; text: string }[],
@@ -249,29 +257,47 @@ export class ApplyHost {
     layer: number,
     k: number,
     onProgress: (progress: LinesProgress) => void,
-  ) {
+  ): Promise<{ results: Classified[]; cancelled: boolean } & Truncation> {
     if (new Set(examples.map((e) => e.label)).size < 2)
       throw new EngineError('input', 'give examples of at least two labels (one "label: text" per line)');
     if (texts.length === 0) throw new EngineError('input', 'give at least one text to classify');
     const lines = [...examples.map((e) => e.text), ...texts];
-    const total = lines.length;
-    const set = await this.embedAll(id, lines, this.pooling(pooling), 16, (done, started) =>
-      onProgress({
-        done,
-        total,
-        linesPerSecond: done / Math.max((performance.now() - started) / 1000, 1e-3),
-      }),
+    if (lines.length > MAX_CLASSIFY_LINES)
+      throw new EngineError(
+        'input',
+        `classify at most ${MAX_CLASSIFY_LINES} examples and texts together (got ${lines.length})`,
+      );
+    this.classified = undefined;
+    const set = await this.embedAll(id, lines, CLASSIFY_POOLINGS, 16, (partial, started) =>
+      onProgress(progressOf(partial.count, lines.length, started)),
     );
-    this.lineSet = undefined; // examples and texts are not a line set to browse
     const truncation = { truncated: set.truncated, maxLength: set.maxLength };
-    if (set.count < total) return { results: [], cancelled: true, ...truncation };
-    const vectors = set.layers[layer];
+    if (set.count < lines.length) return { results: [], cancelled: true, ...truncation };
+    this.classified = { set, examples };
+    return { results: this.classifyView(id, layer, k, pooling), cancelled: false, ...truncation };
+  }
+
+  /** The latest classification scored again at another layer, pooling or k, from its kept vectors. */
+  classifyView(setId: number, layer: number, k: number, pooling: PoolingRequest): Classified[] {
+    this.current();
+    const kept = this.classified;
+    if (kept?.set.id !== setId) throw new EngineError('input', 'that classification is gone; classify again');
+    const vectors = kept.set.pooled.get(pooling)?.layers[layer];
     if (!vectors) throw new EngineError('input', `no layer ${layer} in this model`);
-    const results = classify(
+    const { examples } = kept;
+    return classify(
       examples.map((e, i) => ({ label: e.label, vector: vectors[i]! })),
       vectors.slice(examples.length),
       Math.max(1, Math.min(k, examples.length)),
     );
-    return { results, cancelled: false, ...truncation };
   }
+}
+
+/** A line set's one pooling (many-sentences sets are embedded with the pooling asked for). */
+function onlyPooling(set: LineSet) {
+  return set.pooled.values().next().value!;
+}
+
+function progressOf(done: number, total: number, started: number): LinesProgress {
+  return { done, total, linesPerSecond: done / Math.max((performance.now() - started) / 1000, 1e-3) };
 }

@@ -17,6 +17,8 @@ import type {
   RequestOf,
   RequestType,
   RunWant,
+  ExportKind,
+  ShownRequest,
   WireError,
   WorkerEvent,
   WorkerPort,
@@ -171,9 +173,14 @@ export class EngineClient {
     return { id, done: this.send({ type: 'classify', ...request }, { onLines: onProgress }) };
   }
 
+  /** The classification `setId` (a `classify` id) scored again at another layer, k or pooling: no new run. */
+  classifyView(setId: number, layer: number, k: number, pooling: PoolingRequest): Reply<'classify-view'> {
+    return this.send({ type: 'classify-view', setId, layer, k, pooling });
+  }
+
   /** Files exported from a view run (moved out of the worker, not copied). */
-  export(runId: number, what: RequestOf<'export'>['what'], layer: number): Reply<'export'> {
-    return this.send({ type: 'export', runId, what, layer });
+  export(runId: number, what: ExportKind, layer: number, shown?: ShownRequest): Reply<'export'> {
+    return this.send({ type: 'export', runId, what, layer, ...(shown && { shown }) });
   }
 
   /** A folder's ONNX files with sizes, or undefined when it cannot be listed. */

@@ -4,7 +4,10 @@
  * device is lost or fails, telling the page why. Knows nothing about messages.
  */
 import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
-import { layerCosines } from '../engine/analysis.ts';
+import { layerCosines, tokenNorms } from '../engine/analysis.ts';
+import { attentionArithmetic } from '../engine/arithmetic.ts';
+import { precisionReport } from '../engine/fidelity.ts';
+import { nested } from '../engine/nested.ts';
 import {
   attentionsNpy,
   hiddenStatesNpy,
@@ -30,6 +33,8 @@ import type {
   ProjectionView,
   RunView,
   RunWant,
+  ExportKind,
+  ShownRequest,
   WorkerRequest,
 } from './protocol.ts';
 import { attentionMap, attentionRow, attentionThumbnails, projection } from './runViews.ts';
@@ -323,16 +328,16 @@ export class EngineHost {
     return projection(kept, compared, request);
   }
 
-  /** Export files of the latest view run (attention maps are computed again if that run did not keep them). */
-  async export(
-    runId: number,
-    what: 'hidden-npy' | 'attentions-npy' | 'projector',
-    layer: number,
-  ): Promise<ExportFile[]> {
+  /** Export files of the latest view run, from the numbers the worker holds. */
+  async export(runId: number, what: ExportKind, layer: number, shown?: ShownRequest): Promise<ExportFile[]> {
     const last = this.lastRun;
     if (last?.id !== runId)
       throw new EngineError('input', 'that run is gone; run the text again to export it');
     const run = last.run;
+    if (what === 'shown-json') {
+      if (!shown) throw new EngineError('input', 'say what is shown to export it');
+      return [await this.shownJson(last, shown)];
+    }
     if (what === 'hidden-npy') return [hiddenStatesNpy(run.hiddenStates)];
     if (what === 'attentions-npy') await this.keptWithAttention(runId);
     if (what === 'projector') {
@@ -340,10 +345,96 @@ export class EngineHost {
       if (!hidden) throw new EngineError('input', `no layer ${layer} in this model`);
       return projectorFiles(hidden, run.tokens, run.tokenTypeIds, [last.text, last.pair ?? ''], layer);
     }
-    const attentions = run.attentions.length
-      ? run.attentions
-      : (await this.requireEngine().run(last.text, last.pair, { hiddenStates: false })).attentions;
-    return [attentionsNpy(attentions)];
+    return [attentionsNpy(run.attentions)];
+  }
+
+  /** "JSON of what is shown": the run, the shown layer's vectors, and the open view's own numbers. */
+  private async shownJson(last: KeptRun, shown: ShownRequest): Promise<ExportFile> {
+    const engine = this.requireEngine();
+    const { run, id: runId } = last;
+    const { layer, attention, projection: plot } = shown;
+    const vectors = shown.factorized && layer === 0 ? run.embeddings : run.hiddenStates[layer];
+    if (!vectors) throw new EngineError('input', `no layer ${layer} in this model`);
+    const view: Record<string, unknown> = {};
+    if (shown.view === 'attention' && attention && layer > 0 && !engine.loaded.attentionUnavailable) {
+      const { map, tokens } = await this.attention(runId, layer - 1, attention.head, attention.hide);
+      view.attention = { layer, head: attention.head, hidden: attention.hide, tokens, weights: nested(map) };
+      const { cell } = attention;
+      if (cell && typeof attention.head === 'number') {
+        const row = await this.attentionRow(runId, layer - 1, attention.head, cell.query);
+        view.arithmetic = {
+          layer: layer - 1,
+          head: attention.head,
+          query: cell.query,
+          key: cell.key,
+          scores: Array.from(row.scores),
+          probabilities: Array.from(row.probabilities),
+          share: attentionArithmetic(row.scores, row.probabilities, run.tokens, cell.key).share,
+        };
+      }
+    }
+    if (shown.view === 'projection' && plot) {
+      const paths = plot.mode === 'paths';
+      const k = plot.mode === '3d' ? 3 : 2;
+      const p = await this.projection({
+        runId,
+        mode: paths ? 'paths' : 'layer',
+        layer,
+        k,
+        compare: plot.compare,
+        hide: plot.hide,
+      });
+      const { scores, points } = p.projection;
+      view.projection = {
+        mode: plot.mode,
+        layer: paths ? 'all' : layer,
+        compare: plot.compare,
+        explainedRatio: p.projection.explainedRatio,
+        groupNames: p.groupNames,
+        points: p.labels.map((label, i) => ({
+          label,
+          group: p.groups[i],
+          // One coordinate row per layer for paths.
+          coordinates: Array.from({ length: p.layers }, (_, l) =>
+            Array.from(
+              scores.subarray((l * points + i) * p.projection.k, (l * points + i + 1) * p.projection.k),
+            ),
+          ),
+        })),
+      };
+    }
+    const { file: modelFile, dtype } = engine.loaded;
+    const json = {
+      model: this.info(engine).model,
+      modelFile,
+      dtype: dtype ?? null,
+      // Where the numbers come from: float32, or a quantized/fp16 file with its typical distance from fp32.
+      precision: precisionReport(engine.prepared.precision),
+      backend: run.backend,
+      text: last.text,
+      pair: last.pair,
+      tokens: run.tokens,
+      ids: run.ids,
+      tokenTypeIds: run.tokenTypeIds,
+      offsets: run.offsets,
+      special: run.special,
+      truncated: run.truncated,
+      droppedTokens: run.droppedTokens,
+      padding: run.padding,
+      layer,
+      selectedToken: shown.selectedToken,
+      view: shown.view,
+      ...view,
+      vectors: shown.factorized && layer === 0 ? 'factorized embedding' : `hidden state of layer ${layer}`,
+      hiddenStates: nested(vectors),
+      norms: Array.from(tokenNorms(vectors)),
+      layerCosines: nested(layerCosines(run.hiddenStates)),
+    };
+    return {
+      name: `albert-layer${layer}.json`,
+      mime: 'application/json',
+      bytes: new TextEncoder().encode(JSON.stringify(json, null, 1)),
+    };
   }
 
   /** A runtime of `kind`, loaded once; for WASM, the WebGPU build when it is already here (it runs WASM too). */

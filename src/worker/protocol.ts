@@ -30,6 +30,23 @@ export type ModelLocation =
   | { kind: 'hub'; repo: string; endpoint: string }
   | { kind: 'files'; name: string; files: PickedFile[] };
 
+/** What an export writes: every hidden state or attention map (.npy), the Projector pair, or what is shown. */
+export type ExportKind = 'hidden-npy' | 'attentions-npy' | 'projector' | 'shown-json';
+
+/** What the page shows, for the "what is shown" export (the worker holds the numbers). */
+export interface ShownRequest {
+  view: 'embeddings' | 'attention' | 'projection';
+  /** The page's layer, 0..L. */
+  layer: number;
+  selectedToken: number;
+  /** Layer 0 shows the factorized embedding instead of the hidden state. */
+  factorized: boolean;
+  /** The attention view's map (layer ≥ 1), and the clicked cell when its arithmetic is open. */
+  attention?: { head: number | 'mean'; hide: Hidden; cell?: { query: number; key: number } };
+  /** The projection view's plot. */
+  projection?: { mode: '2d' | '3d' | 'paths'; compare: string[]; hide: Hidden };
+}
+
 /** Tokens a view leaves out: [CLS]/[SEP] (rows renormalized), and pads of a padded run. */
 export interface Hidden {
   specials: boolean;
@@ -115,13 +132,17 @@ export type WorkerRequest =
       layer: number;
       k: number;
     }
+  /** The latest classification scored again from its kept vectors (no new run). */
+  | { type: 'classify-view'; id: number; setId: number; layer: number; k: number; pooling: PoolingRequest }
   /** Files of the latest view run: all hidden states or all attention maps as .npy, or the Projector pair. */
   | {
       type: 'export';
       id: number;
       runId: number;
-      what: 'hidden-npy' | 'attentions-npy' | 'projector';
+      what: ExportKind;
       layer: number;
+      /** For 'shown-json': what the page shows, which the worker writes with its own numbers. */
+      shown?: ShownRequest;
     }
   /** Test hooks: destroy the WebGPU device; crash the worker. */
   | { type: 'debug'; id: number; action: 'lose-device' | 'crash' };
@@ -265,6 +286,7 @@ export interface Replies {
   'lines-view': LinesView;
   'lines-vectors': FloatTensor;
   classify: { results: Classified[]; cancelled: boolean } & Truncation;
+  'classify-view': Classified[];
   cancel: void;
   export: ExportFile[];
   debug: void;

@@ -158,10 +158,13 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
         reply(request, done);
         return;
       }
+      case 'classify-view':
+        reply(request, apply.classifyView(request.setId, request.layer, request.k, request.pooling));
+        return;
       case 'cancel':
         return; // handled as it arrives, below
       case 'export': {
-        reply(request, await host.export(request.runId, request.what, request.layer));
+        reply(request, await host.export(request.runId, request.what, request.layer, request.shown));
         return;
       }
       case 'cache-usage':

@@ -27,7 +27,16 @@ export function attentionsNpy(attentions: FloatTensor[]): ExportFile {
   return { name: 'attentions.npy', mime: NPY, bytes: encodeNpy(all.data, all.dims) };
 }
 
-/** The Projector pair for one layer; `texts[i]` names segment i in the metadata. */
+/** A text as a metadata label: whitespace folded, long texts cut (the Projector shows labels in a list). */
+export function segmentLabel(text: string): string {
+  const folded = text.replace(/\s+/g, ' ').trim();
+  return folded.length > 60 ? `${folded.slice(0, 59)}…` : folded;
+}
+
+/**
+ * The Projector pair for one layer (the page's download and the CLI's `--format tsv` alike); `texts[i]` names
+ * segment i in the metadata, as a label.
+ */
 export function projectorFiles(
   hidden: FloatTensor,
   tokens: string[],
@@ -51,7 +60,7 @@ export function projectorFiles(
           tokens.map((token, position) => ({
             token,
             position,
-            text: texts[tokenTypeIds[position] ?? 0] ?? '',
+            text: segmentLabel(texts[tokenTypeIds[position] ?? 0] ?? ''),
           })),
         ),
       ),

@@ -1,23 +1,31 @@
 /**
  * "Few-shot classification": labelled examples (`label: text`, one per line) and texts to classify; each text
  * is classified by the nearest label centroid and by its k nearest examples (cosine-weighted votes), on pooled
- * vectors at the selected layer, with every score shown. Ships with positive/negative reviews.
+ * vectors at the selected layer, with every score shown. Ships with positive/negative reviews. The worker keeps
+ * every layer's vectors for every pooling, so the layer, pooling and k controls rescore without a new run.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Classified } from '../../engine/sentences.ts';
 import { useStore } from '../../state/store.ts';
-import type { LinesProgress, Truncation } from '../../worker/protocol.ts';
+import type { Truncation } from '../../worker/protocol.ts';
 import { useController } from '../controllerContext.ts';
+import { useFetched } from '../useFetched.ts';
+import { useJob } from './useJob.ts';
 import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from '../../shared/examples.ts';
 import { parseExamples } from './classify.ts';
 import { JobProgress, nonEmptyLines, PoolingSelect, RandomWeightsNote, TruncationNote } from './common.tsx';
 
-interface Result {
+/** A finished classification: what was classified (its kept vectors are the worker's set `setId`). */
+interface Classification {
+  setId: number;
   texts: string[];
   examples: { label: string; text: string }[];
+  truncation: Truncation;
+}
+
+interface Result extends Classification {
   layer: number;
   results: Classified[];
-  truncation: Truncation;
 }
 
 export function ClassifyPanel() {
@@ -32,36 +40,30 @@ export function ClassifyPanel() {
   const layer = useStore((s) => s.layer);
   const parsed = useMemo(() => parseExamples(examplesText), [examplesText]);
   const texts = useMemo(() => nonEmptyLines(classifyText), [classifyText]);
-  const [job, setJob] = useState<{ id: number; progress?: LinesProgress }>();
-  const [result, setResult] = useState<Result>();
-  const [error, setError] = useState<string>();
+  const { job, error, start, cancel } = useJob<Awaited<ReturnType<typeof client.classify>['done']>>(
+    client,
+    'Could not classify',
+  );
+  const [classification, setClassification] = useState<Classification>();
 
   const run = () => {
-    setError(undefined);
-    const request = { examples: parsed.examples, texts, pooling, layer, k };
-    const started = client.classify(request, (progress) =>
-      setJob((j) => (j?.id === started.id ? { ...j, progress } : j)),
-    );
-    setJob({ id: started.id });
-    started.done.then(
-      ({ results, cancelled, ...truncation }) => {
-        setJob(undefined);
-        if (!cancelled) setResult({ texts, examples: parsed.examples, layer, results, truncation });
-      },
-      (e: unknown) => {
-        setJob(undefined);
-        setError((e as Error).message);
+    const examples = parsed.examples;
+    start(
+      (onProgress) => client.classify({ examples, texts, pooling, layer, k }, onProgress),
+      ({ cancelled, results: _results, ...truncation }, setId) => {
+        if (!cancelled) setClassification({ setId, texts, examples, truncation });
       },
     );
   };
-  // Once there are results, the layer, pooling and k controls update them (edits to the boxes wait for a click).
-  const classified = useRef(false);
-  classified.current = result !== undefined;
-  const rerun = useRef(run);
-  rerun.current = run;
-  useEffect(() => {
-    if (classified.current) rerun.current();
-  }, [layer, pooling, k]);
+  // Once classified, the layer, pooling and k controls rescore the kept vectors (edits to the boxes wait for a
+  // click).
+  const key = classification && JSON.stringify([classification.setId, layer, k, pooling]);
+  const scored = useFetched(key, async (): Promise<Result> => {
+    const kept = classification!;
+    return { ...kept, layer, results: await client.classifyView(kept.setId, layer, k, pooling) };
+  });
+  // The latest scores of the latest classification (the previous ones stay up while new ones come).
+  const result = scored.value?.setId === classification?.setId ? scored.value : undefined;
 
   const labels = [...new Set(parsed.examples.map((e) => e.label))];
   return (
@@ -125,15 +127,16 @@ export function ClassifyPanel() {
         <button
           type="button"
           data-testid="classify.run"
-          disabled={labels.length < 2 || texts.length === 0 || job !== undefined}
+          disabled={labels.length < 2 || texts.length === 0 || job?.running}
           onClick={run}
         >
           Classify
         </button>
       </div>
       {labels.length < 2 && <p className="hint">Give examples of at least two labels.</p>}
-      {job?.progress && <JobProgress progress={job.progress} onCancel={() => void client.cancel(job.id)} />}
-      {error && <p className="error">Could not classify: {error}</p>}
+      {job?.running && job.progress && <JobProgress progress={job.progress} onCancel={cancel} />}
+      {error && <p className="error">{error}</p>}
+      {scored.error && <p className="error">Could not score again: {scored.error}</p>}
       <TruncationNote
         truncation={result?.truncation}
         of={(result?.texts.length ?? 0) + (result?.examples.length ?? 0)}

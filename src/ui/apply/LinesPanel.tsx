@@ -9,7 +9,7 @@ import { encodeNpy } from '../../engine/export/npy.ts';
 import { useStore } from '../../state/store.ts';
 import { saveFile } from '../download.ts';
 import { precisionReport } from '../../engine/fidelity.ts';
-import { MAX_LINES, type LinesProgress, type LinesView, type Truncation } from '../../worker/protocol.ts';
+import { MAX_LINES, type LinesView, type Truncation } from '../../worker/protocol.ts';
 import { lineLabel, linesMatrixSpec, linesProjection } from '../charts/compare.ts';
 import { HeatmapCanvas } from '../charts/heatmap/HeatmapCanvas.tsx';
 import { Plot } from '../charts/Plot.tsx';
@@ -26,21 +26,12 @@ import {
   usePooling,
 } from './common.tsx';
 import { EXAMPLE_LINES } from '../../shared/examples.ts';
+import { useJob } from './useJob.ts';
 
 const BATCH_SIZE = 16;
 const SHOWN_NEIGHBOURS = 3;
 /** Lines whose neighbours are listed before "show all". */
 const LISTED_LINES = 50;
-
-interface Job {
-  id: number;
-  lines: string[];
-  progress?: LinesProgress;
-  partial?: LinesView;
-  running: boolean;
-  cancelled?: boolean;
-  truncation?: Truncation;
-}
 
 export function LinesPanel() {
   const { client } = useController();
@@ -51,33 +42,30 @@ export function LinesPanel() {
   const poolingUsed = usePooling();
   const info = useStore((s) => s.info);
   const layer = useStore((s) => s.layer);
-  const [job, setJob] = useState<Job>();
-  const [error, setError] = useState<string>();
+  const { job, error, start, cancel } = useJob<
+    Awaited<ReturnType<typeof client.embedLines>['done']>,
+    LinesView
+  >(client, 'Could not embed the lines');
+  const [downloadError, setDownloadError] = useState<string>();
+  /** The lines the latest job embeds, and how many of them were cut. */
+  const [embedded, setEmbedded] = useState<{ lines: string[]; truncation?: Truncation }>();
   const [query, setQuery] = useState('');
   const [allNeighbours, setAllNeighbours] = useState(false);
   const settledQuery = useDebounced(query.trim(), 300);
   const lines = useMemo(() => nonEmptyLines(text), [text]);
 
-  const start = () => {
-    setError(undefined);
-    const started = client.embedLines({ lines, pooling, batchSize: BATCH_SIZE, layer }, (progress, partial) =>
-      setJob((j) => (j?.id === started.id ? { ...j, progress, partial: partial ?? j.partial } : j)),
-    );
-    setJob({ id: started.id, lines, running: true });
-    started.done.then(
-      ({ cancelled, ...truncation }) =>
-        setJob((j) => (j?.id === started.id ? { ...j, running: false, cancelled, truncation } : j)),
-      (e: unknown) => {
-        setError(`Could not embed the lines: ${(e as Error).message}`);
-        setJob(undefined);
-      },
+  const run = () => {
+    setEmbedded({ lines });
+    start(
+      (onProgress) => client.embedLines({ lines, pooling, batchSize: BATCH_SIZE, layer }, onProgress),
+      ({ cancelled: _cancelled, count: _count, ...truncation }) => setEmbedded({ lines, truncation }),
     );
   };
   const finished = job && !job.running && (job.progress?.done ?? 0) > 0 ? job : undefined;
   const key = finished ? JSON.stringify([finished.id, layer, settledQuery]) : undefined;
   const fetched = useFetched(key, () => client.linesView(finished!.id, layer, settledQuery || undefined));
   const view = finished ? fetched.value : job?.partial;
-  const shownLines = job?.lines ?? [];
+  const shownLines = embedded?.lines ?? [];
   const matrix = useMemo(() => view && linesMatrixSpec(view, shownLines), [view, shownLines]);
   const scatter = useMemo(
     () =>
@@ -88,6 +76,7 @@ export function LinesPanel() {
   );
   const download = async (what: 'npy' | 'json') => {
     if (!finished || !view) return;
+    setDownloadError(undefined);
     try {
       if (what === 'npy') {
         const vectors = await client.linesVectors(finished.id, layer);
@@ -125,7 +114,7 @@ export function LinesPanel() {
         ),
       });
     } catch (e) {
-      setError(`Could not download: ${(e as Error).message}`);
+      setDownloadError(`Could not download: ${(e as Error).message}`);
     }
   };
   const hover = useCallback(
@@ -158,7 +147,7 @@ export function LinesPanel() {
           type="button"
           data-testid="lines.run"
           disabled={lines.length < 2 || lines.length > MAX_LINES || job?.running}
-          onClick={start}
+          onClick={run}
         >
           Embed {lines.length} lines
         </button>
@@ -169,16 +158,15 @@ export function LinesPanel() {
         </p>
       )}
       {error && <p className="error">{error}</p>}
-      {job?.running && job.progress && (
-        <JobProgress progress={job.progress} onCancel={() => void client.cancel(job.id)} />
-      )}
+      {downloadError && <p className="error">{downloadError}</p>}
+      {job?.running && job.progress && <JobProgress progress={job.progress} onCancel={cancel} />}
       {job?.cancelled && (
         <p className="hint" data-testid="lines.cancelled">
-          Cancelled after {job.progress?.done ?? 0} of {job.lines.length} lines; the results below cover
+          Cancelled after {job.progress?.done ?? 0} of {shownLines.length} lines; the results below cover
           those.
         </p>
       )}
-      <TruncationNote truncation={job?.truncation} of={job?.lines.length ?? 0} testId="lines.truncated" />
+      <TruncationNote truncation={embedded?.truncation} of={shownLines.length} testId="lines.truncated" />
       <RandomWeightsNote what="these similarities, neighbours and rankings" />
       {fetched.error && finished && <p className="error">{fetched.error}</p>}
       {view && (

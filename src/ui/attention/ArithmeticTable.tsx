@@ -5,8 +5,7 @@
  * table closes.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { useStore } from '../../state/store.ts';
-import { attentionArithmetic } from '../charts/attention.ts';
+import { attentionArithmetic } from '../../engine/arithmetic.ts';
 import { useController } from '../controllerContext.ts';
 import { showPiece } from '../format.ts';
 import { useFetched } from '../useFetched.ts';
@@ -33,13 +32,7 @@ export function ArithmeticTable(props: ArithmeticProps) {
   const { client } = useController();
   const { runId, layer, head, query, keyToken: key, tokens } = props;
   const [all, setAll] = useState(false);
-  useEffect(
-    () => () => {
-      useStore.setState({ shownArithmetic: undefined });
-      void client.releaseScores().catch(() => undefined);
-    },
-    [client],
-  );
+  useEffect(() => () => void client.releaseScores().catch(() => undefined), [client]);
   const fetched = useFetched(`${runId}:${layer}:${head}:${query}`, () =>
     client.attentionRow(runId, layer, head, query),
   );
@@ -48,12 +41,6 @@ export function ArithmeticTable(props: ArithmeticProps) {
       fetched.value && attentionArithmetic(fetched.value.scores, fetched.value.probabilities, tokens, key),
     [fetched.value, tokens, key],
   );
-  useEffect(() => {
-    if (arithmetic && fetched.value)
-      useStore.setState({
-        shownArithmetic: { layer, head, query, key, ...fetched.value, share: arithmetic.share },
-      });
-  }, [arithmetic, fetched.value, layer, head, query, key]);
   const shown = useMemo(() => {
     if (!arithmetic) return [];
     if (all) return arithmetic.rows;

@@ -1,7 +1,8 @@
 /** The chart builders: engine tensors in, plotly data out, with the numbers, labels and scales a view needs. */
 import type { Data as PlotData } from 'plotly.js-dist-min';
 import { describe, expect, it } from 'vitest';
-import { attentionArithmetic, attentionHeatmapSpec, thumbnailViews } from './attention.ts';
+import { attentionArithmetic } from '../../engine/arithmetic.ts';
+import { attentionHeatmapSpec, thumbnailViews } from './attention.ts';
 import { embeddingHeatmapSpec, layerCosineLines, MAX_LABELLED_BARS, normBars } from './embeddings.ts';
 import type { ProjectionView } from '../../worker/protocol.ts';
 import { MAX_LABELLED_POINTS, pcaPaths, pcaScatter } from './projection.ts';
