@@ -153,6 +153,18 @@ test('few-shot classification with the example reviews: centroid and k-NN scores
   const text = (await page.getByTestId('classify.texts').inputValue()).split('\n')[0]!;
   const expected = cosine(pooled(text, 3, 'mean'), centroid);
   await expect(rows.first().locator('td').nth(2)).toHaveText(expected.toFixed(4));
+  // Another layer and pooling rescore the vectors the worker kept (no new run: worker/apply.test.ts), with the
+  // numbers of that layer and pooling.
+  await page.getByTestId('layer.slider').fill('1');
+  await page.getByTestId('apply.pooling').selectOption('cls');
+  const clsVectors = positives.map((t) => pooled(t, 1, 'cls'));
+  const clsCentroid = clsVectors[0]!.map(
+    (_, d) => clsVectors.reduce((s, v) => s + v[d]!, 0) / clsVectors.length,
+  );
+  await expect(page.getByTestId('classify.results').locator('caption')).toContainText('At layer 1');
+  await expect(rows.first().locator('td').nth(2)).toHaveText(
+    cosine(pooled(text, 1, 'cls'), clsCentroid).toFixed(4),
+  );
   // k changes the vote; a malformed line is reported.
   await page.getByTestId('classify.k').fill('1');
   await expect(rows.first().locator('td').last().locator('div')).toHaveCount(1);
