@@ -55,7 +55,7 @@ describe('albert-embed --compare', () => {
     expect(out.tokens).toEqual(['[CLS]', '▁hello', '▁world', '[SEP]']);
     expect(out.layers).toEqual([3]);
     const { similarity } = out;
-    expect(Object.keys(similarity)).toEqual(['cosine', 'pooling', 'layer', 'perLayer']);
+    expect(Object.keys(similarity).toSorted()).toEqual(['cosine', 'layer', 'perLayer', 'pooling']);
     // This model has no sentence pooling of its own: the default, and the JSON says so.
     expect(similarity.pooling).toEqual({ mode: 'mean', normalize: false, source: 'default' });
     expect(similarity.layer).toBe(3);

@@ -1,7 +1,8 @@
 /** PCA against decompositions known by construction, and against NumPy's SVD where python3 has it. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { pca, symmetricEigen } from './pca.ts';
+import { hasNumpy } from './testing/numpy.ts';
 
 /** Rows of the 8×8 Sylvester–Hadamard matrix: mutually orthogonal ±1 sequences. */
 const hadamard = (i: number, j: number) => (popcount(i & j) % 2 ? -1 : 1);
@@ -96,8 +97,8 @@ describe('pca', () => {
     expect(Math.abs(vectors[0]!)).toBeCloseTo(Math.SQRT1_2, 12);
   });
 
-  const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
-  it.skipIf(!hasNumpy)('matches NumPy’s SVD on random data (components, ratios, signed scores)', () => {
+  const numpy = hasNumpy();
+  it.skipIf(!numpy)('matches NumPy’s SVD on random data (components, ratios, signed scores)', () => {
     const rows = 40;
     const cols = 24;
     let seed = 7;

@@ -2,15 +2,16 @@
  * .npy files read back by an independent parser written here from NumPy's format description, and by NumPy
  * itself where python3 has it.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNpy } from '../testing/npyParser.ts';
 import { encodeNpy, stack } from './npy.ts';
+import { hasNumpy } from '../testing/numpy.ts';
 
-const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+const numpy = hasNumpy();
 
 describe('encodeNpy', () => {
   it('writes the header, 64-byte alignment and little-endian float32 data', () => {
@@ -39,7 +40,7 @@ describe('encodeNpy', () => {
     expect(stack([a, b])).toEqual({ data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]), dims: [2, 2, 2] });
   });
 
-  it.skipIf(!hasNumpy)('is read by numpy.load with the same shape and values', () => {
+  it.skipIf(!numpy)('is read by numpy.load with the same shape and values', () => {
     const data = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => Math.fround(Math.sin(i) * 10));
     const file = join(mkdtempSync(join(tmpdir(), 'npy-')), 'x.npy');
     writeFileSync(file, encodeNpy(data, [2, 3, 4]));
