@@ -100,13 +100,14 @@ describe('many lines', () => {
 });
 
 describe('classify', () => {
+  const examples = [
+    { label: 'animal', text: 'the cat' },
+    { label: 'animal', text: 'the dog' },
+    { label: 'greeting', text: 'hello world' },
+    { label: 'greeting', text: 'hello' },
+  ];
+
   it('nearest centroid and k-NN from labelled examples; readable errors', async () => {
-    const examples = [
-      { label: 'animal', text: 'the cat' },
-      { label: 'animal', text: 'the dog' },
-      { label: 'greeting', text: 'hello world' },
-      { label: 'greeting', text: 'hello' },
-    ];
     const job = client.classify(
       { examples, texts: ['the cat sat', 'hello hello'], pooling: 'mean', layer: 3, k: 3 },
       () => undefined,
@@ -130,12 +131,6 @@ describe('classify', () => {
   });
 
   it('another layer, pooling or k rescores the kept vectors: the scores of a new run, without one', async () => {
-    const examples = [
-      { label: 'animal', text: 'the cat' },
-      { label: 'animal', text: 'the dog' },
-      { label: 'greeting', text: 'hello world' },
-      { label: 'greeting', text: 'hello' },
-    ];
     const texts = ['the cat sat', 'hello hello'];
     const first = client.classify({ examples, texts, pooling: 'mean', layer: 3, k: 3 }, () => undefined);
     await first.done;

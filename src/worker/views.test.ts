@@ -14,7 +14,7 @@ import {
   type ReferenceConfig,
 } from '../engine/testing/referenceAlbert.ts';
 import type { EngineClient } from './client.ts';
-import type { WorkerRequest } from './protocol.ts';
+import type { RunWant, WorkerRequest } from './protocol.ts';
 import { inProcessClient } from './testing/inProcess.ts';
 
 const weights = readReferenceWeights(
@@ -32,14 +32,15 @@ beforeAll(async () => {
 
 const TOL = 1e-4;
 const SHOW_ALL = { specials: false, padding: false };
+/** A view run of layer 0 (the views then fetch what they need from the run the worker keeps). */
+const VIEW: RunWant = { layers: [0], attentions: false, lane: 'view' };
+
+const viewRun = async (text: string, pair?: string, padTo?: number) =>
+  (await client.run(text, pair, { ...VIEW, ...(padTo && { padTo }) }))!;
 
 describe('view requests', () => {
   it('thumbnails: every head of every layer; at full size they are the maps themselves', async () => {
-    const run = (await client.run('the cat sat on the mat', undefined, {
-      layers: [0],
-      attentions: false,
-      lane: 'view',
-    }))!;
+    const run = await viewRun('the cat sat on the mat');
     const n = run.tokens.length;
     const ref = reference(run);
     const { maps, tokens } = await client.attentionThumbnails(run.runId, [0, 1, 2], 64, SHOW_ALL);
@@ -60,11 +61,7 @@ describe('view requests', () => {
   });
 
   it('arithmetic: one query row of real scores whose softmax is the model’s row; scores only on request', async () => {
-    const run = (await client.run('hello world', 'the cat', {
-      layers: [0],
-      attentions: false,
-      lane: 'view',
-    }))!;
+    const run = await viewRun('hello world', 'the cat');
     const n = run.tokens.length;
     const ref = reference(run);
     const runsBefore = received.filter((r) => r.type === 'run').length;
@@ -80,12 +77,7 @@ describe('view requests', () => {
   });
 
   it('padding: a padded view run; masked pads leave the map, unmasked they show zero weight', async () => {
-    const run = (await client.run('hello world', undefined, {
-      layers: [0],
-      attentions: false,
-      lane: 'view',
-      padTo: 8,
-    }))!;
+    const run = await viewRun('hello world', undefined, 8);
     expect([run.tokens.length, run.padding]).toEqual([8, 4]);
     const masked = await client.attention(run.runId, 1, 'mean', { specials: false, padding: true });
     expect(masked.tokens).toEqual([0, 1, 2, 3]);
@@ -106,22 +98,14 @@ describe('view requests', () => {
   });
 
   it('factorized embeddings: [tokens, embedding_size] before the projection', async () => {
-    const run = (await client.run('embeddings', undefined, {
-      layers: [0],
-      attentions: false,
-      lane: 'view',
-    }))!;
+    const run = await viewRun('embeddings');
     const tensor = await client.factorized(run.runId);
     expect(tensor.dims).toEqual([run.tokens.length, 16]);
     expect(maxAbsDiff(tensor.data, reference(run).embeddings)).toBeLessThan(TOL);
   });
 
   it('projection: compared texts on the same axes, grouped by text; paths cover every layer', async () => {
-    const run = (await client.run('the cat', undefined, {
-      layers: [0],
-      attentions: false,
-      lane: 'view',
-    }))!;
+    const run = await viewRun('the cat');
     const view = await client.projection({
       runId: run.runId,
       mode: 'layer',
