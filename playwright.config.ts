@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 // Debian's chromium (PLATFORM.md): Playwright cannot download its own browser here.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const PORT = 4273;
+// E2E_PORT and E2E_HUB_PORT let two checkouts run their browser tests at once (see e2e/fixtures/playground.ts).
+const PORT = Number(process.env.E2E_PORT ?? 4273);
 
 export default defineConfig({
   testDir: 'e2e',
