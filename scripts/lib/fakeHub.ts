@@ -1,19 +1,24 @@
 /**
  * A local stand-in for the Hugging Face hub's file URLs, for tests: serves model repos as
- * `/<owner>/<name>/resolve/<revision>/<path>`, with the headers the hub sends (ETag, and for large files
- * X-Linked-Size and X-Linked-Etag carrying the SHA-256, as for LFS files), CORS, HEAD, a request log, and the
- * file listing of `/api/models/<owner>/<name>/tree/<revision>?recursive=true` (entries as the hub writes them:
- * type, oid, size, path, and lfs for large files).
+ * `/<owner>/<name>/resolve/<revision>/<path>`, with the headers the hub sends (X-Repo-Commit, ETag — a plain
+ * file's git blob id, and for large files X-Linked-Size and X-Linked-Etag carrying the SHA-256, as for LFS files),
+ * CORS, HEAD, a request log, the file listing of `/api/models/<owner>/<name>/tree/<revision>?recursive=true`
+ * (entries as the hub writes them: type, oid, size, path, and lfs for large files), and the repo's commit and
+ * files from `/api/models/<owner>/<name>/revision/<revision>` (with `?blobs=true`, each file's size, blobId and
+ * lfs, as huggingface_hub's `model_info(files_metadata=True)` asks). A repo's commit is a hash of its files, so
+ * it changes when a test changes a file. Repos can demand a token, as gated and private repos do.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 
 export interface FakeHub {
   url: string;
   requests: string[];
+  /** The Authorization header of each request (undefined when it had none), in the order of `requests`. */
+  authorizations: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -32,8 +37,13 @@ export interface FakeHubOptions {
    * the real one's sizes while it serves small test weights.
    */
   listedSizes?: Record<string, Record<string, number>>;
-  /** False: the tree API answers 500, as a hub whose API is down (files still download). */
+  /** False: the tree and revision APIs answer 500, as a hub whose API is down (files still download). */
   listing?: boolean;
+  /**
+   * Repos that demand a token (repo id → the token): without an Authorization header every request for the repo
+   * answers 401, with another token 403, as the hub does for a gated or private repo.
+   */
+  tokens?: Record<string, string>;
 }
 
 /** Every file of a repo: repo path → local file. */
@@ -57,26 +67,43 @@ export async function startFakeHub(
   options: FakeHubOptions = {},
 ): Promise<FakeHub> {
   const requests: string[] = [];
+  const authorizations: (string | undefined)[] = [];
   const server: Server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
+    authorizations.push(req.headers.authorization);
     res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Expose-Headers', 'ETag, X-Linked-Size, X-Linked-Etag, Content-Length');
+    res.setHeader(
+      'Access-Control-Expose-Headers',
+      'ETag, X-Linked-Size, X-Linked-Etag, X-Repo-Commit, Content-Length',
+    );
     const path = decodeURIComponent((req.url ?? '').split('?')[0]!);
-    const listing = /^\/api\/models\/([^/]+\/[^/]+)\/tree\/[^/]+\/?$/.exec(path);
-    if (listing && options.listing === false) {
+    const api = /^\/api\/models\/([^/]+\/[^/]+)\/(tree|revision)\/[^/]+\/?$/.exec(path);
+    const repoId = api?.[1] ?? /^\/([^/]+\/[^/]+)\/resolve\//.exec(path)?.[1];
+    if (repoId && refused(repoId, req, res, options.tokens)) return;
+    if (api && options.listing === false) {
       res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end('Internal Error');
       return;
     }
-    if (listing) {
-      const repo = repos[listing[1]!];
+    if (api) {
+      const repo = repos[api[1]!];
       if (!repo) {
         res.writeHead(404, { 'Content-Type': 'application/json', 'X-Error-Code': 'RepoNotFound' });
         res.end(JSON.stringify({ error: 'Repository not found' }));
         return;
       }
+      const listed = options.listedSizes?.[api[1]!] ?? {};
+      const body =
+        api[2] === 'tree'
+          ? treeEntries(repo, listed)
+          : revisionInfo(
+              api[1]!,
+              repo,
+              listed,
+              /^true$/i.test(new URL(req.url!, 'http://hub').searchParams.get('blobs') ?? ''),
+            );
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(treeEntries(repo, options.listedSizes?.[listing[1]!] ?? {})));
+      res.end(JSON.stringify(body));
       return;
     }
     const match = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(path);
@@ -89,12 +116,14 @@ export async function startFakeHub(
     }
     const body = readFileSync(file);
     const sha256 = createHash('sha256').update(body).digest('hex');
+    const lfs = body.length >= LFS_THRESHOLD;
     const headers: Record<string, string | number> = {
       'Content-Length': body.length,
       'Content-Type': 'application/octet-stream',
-      ETag: `"${sha256}"`,
+      'X-Repo-Commit': commitOf(repo!),
+      ETag: `"${lfs ? sha256 : gitOid(body)}"`,
     };
-    if (body.length >= LFS_THRESHOLD) {
+    if (lfs) {
       headers['X-Linked-Size'] = body.length;
       headers['X-Linked-Etag'] = `"${sha256}"`;
     }
@@ -106,13 +135,50 @@ export async function startFakeHub(
   return {
     url: `http://127.0.0.1:${actual}`,
     requests,
+    authorizations,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
 
+/** Answers 401 (no token) or 403 (another token) for a repo that demands a token; true when it did. */
+function refused(
+  repoId: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  tokens: Record<string, string> | undefined,
+): boolean {
+  const token = tokens?.[repoId];
+  if (token === undefined || req.headers.authorization === `Bearer ${token}`) return false;
+  const status = req.headers.authorization ? 403 : 401;
+  res.writeHead(status, { 'Content-Type': 'application/json', 'X-Error-Code': 'GatedRepo' });
+  res.end(JSON.stringify({ error: `Access to model ${repoId} is restricted.` }));
+  return true;
+}
+
+/** Git's blob id: SHA-1 of "blob <length>\0" and the bytes (for an LFS file, the hub's is its pointer's). */
+const gitOid = (body: Buffer) =>
+  createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+
+/** A file as the hub describes it: its size (or the listed one), git blob id, and SHA-256 when it is an LFS file. */
+function fileFacts(path: string, file: string, listed: Record<string, number>) {
+  const body = readFileSync(file);
+  const size = listed[path] ?? body.length;
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  return { path, size, oid: gitOid(body), ...(size >= LFS_THRESHOLD && { sha256 }) };
+}
+
+const sortedFiles = (repo: FakeRepo) => [...repoFiles(repo)].toSorted(([a], [b]) => a.localeCompare(b));
+
+/** The repo's commit: a hash of its paths and their contents, so that editing a file makes a new commit. */
+function commitOf(repo: FakeRepo): string {
+  const commit = createHash('sha1');
+  for (const [path, file] of sortedFiles(repo)) commit.update(`${path}\0${gitOid(readFileSync(file))}\n`);
+  return commit.digest('hex');
+}
+
 /** The hub's tree listing of a whole repo: folders, then files with their (or the listed) size. */
 function treeEntries(repo: FakeRepo, listed: Record<string, number>) {
-  const files = [...repoFiles(repo)].toSorted(([a], [b]) => a.localeCompare(b));
+  const files = sortedFiles(repo);
   const folders = new Set(
     files.flatMap(([path]) =>
       path
@@ -126,19 +192,35 @@ function treeEntries(repo: FakeRepo, listed: Record<string, number>) {
       .toSorted()
       .map((path) => ({ type: 'directory', oid: hash(path).slice(0, 40), size: 0, path })),
     ...files.map(([path, file]) => {
-      const body = readFileSync(file);
-      const size = listed[path] ?? body.length;
-      const sha256 = createHash('sha256').update(body).digest('hex');
+      const { size, oid, sha256 } = fileFacts(path, file, listed);
       return {
         type: 'file',
-        // Git's blob id: SHA-1 of "blob <length>\0" and the bytes (for an LFS file, the hub's is its pointer's).
-        oid: createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex'),
+        oid,
         size,
         path,
-        ...(size >= LFS_THRESHOLD && { lfs: { oid: sha256, size, pointerSize: 134 } }),
+        ...(sha256 && { lfs: { oid: sha256, size, pointerSize: 134 } }),
       };
     }),
   ];
+}
+
+/** The revision API's answer: the commit, and the files as `siblings` (with their blobs' facts when asked). */
+function revisionInfo(repoId: string, repo: FakeRepo, listed: Record<string, number>, blobs: boolean) {
+  return {
+    id: repoId,
+    modelId: repoId,
+    sha: commitOf(repo),
+    siblings: sortedFiles(repo).map(([path, file]) => {
+      if (!blobs) return { rfilename: path };
+      const { size, oid, sha256 } = fileFacts(path, file, listed);
+      return {
+        rfilename: path,
+        size,
+        blobId: oid,
+        ...(sha256 && { lfs: { sha256, size, pointerSize: 134 } }),
+      };
+    }),
+  };
 }
 
 const hash = (text: string) => createHash('sha1').update(text).digest('hex');

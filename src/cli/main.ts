@@ -7,16 +7,23 @@ import { fileURLToPath } from 'node:url';
 import { AlbertEngine } from '../engine/albert.ts';
 import { DEFAULT_HUB_MODEL } from '../engine/catalogue.ts';
 import { EngineError } from '../engine/errors.ts';
-import { hubBaseUrl, hubSource, type ModelSource } from '../engine/modelSource.ts';
+import { hubBaseUrl, type ModelSource } from '../engine/modelSource.ts';
 import { precisionSentence } from '../engine/fidelity.ts';
 import { resolvePooling } from '../engine/sentenceModel.ts';
 import { fsSource } from '../engine/node/fsSource.ts';
+import {
+  hubCacheSource,
+  hubFetch,
+  hubSettings,
+  isInHubCache,
+  type HubCacheOptions,
+} from '../engine/node/hubCacheSource.ts';
 import { nodeRuntime, resolveModelSource } from '../engine/node/runtime.ts';
 import { parseCliArgs, resolveLayer, selectedLayers, USAGE, UsageError, type CliOptions } from './args.ts';
 import { jsonLinesSink, npySink } from './lineSinks.ts';
 import { countLines, embedLines, engineEmbedder, openInput, readLines } from './lines.ts';
 import { writeJson, writeNpy, writeTsv, type Selection } from './output.ts';
-import { Progress } from './progress.ts';
+import { downloadProgress, Progress } from './progress.ts';
 import { similarity, type Similarity } from './similarity.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
@@ -30,25 +37,41 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The default model: a local albert-base-v2, else the hub's when reachable, else the random test model. */
+/** What hub models report: their downloads' progress on a terminal, and a file the cache could not keep. */
+function hubReporting(): Partial<HubCacheOptions> {
+  const onDownload = downloadProgress((text) => process.stderr.write(text), process.stderr.isTTY === true);
+  return { ...(onDownload && { onDownload }), onWarning: (message) => log(`warning: ${message}`) };
+}
+
+/**
+ * The default model: a local albert-base-v2, else the hub's when it is in the hub cache or the hub is reachable,
+ * else the random test model.
+ */
 async function defaultModel(): Promise<ModelSource> {
   const local = `${MODELS_DIR}albert-base-v2`;
   if (existsSync(`${local}/config.json`)) return fsSource(local);
-  const hub = hubBaseUrl(DEFAULT_HUB_MODEL, process.env.HF_ENDPOINT);
-  const reachable = await fetch(`${hub}config.json`, {
-    method: 'HEAD',
-    signal: AbortSignal.timeout(4000),
-  }).then(
-    (r) => r.ok,
-    () => false,
-  );
-  if (reachable) {
-    log(`using ${DEFAULT_HUB_MODEL} from ${hub}`);
-    return hubSource(DEFAULT_HUB_MODEL, process.env.HF_ENDPOINT);
+  const settings = { ...hubSettings(), ...hubReporting() };
+  const hub = hubBaseUrl(DEFAULT_HUB_MODEL, settings.endpoint);
+  const cached = await isInHubCache(DEFAULT_HUB_MODEL, settings.cacheDir);
+  const reachable =
+    !cached &&
+    !settings.offline &&
+    (await hubFetch(DEFAULT_HUB_MODEL, settings)(`${hub}config.json`, {
+      method: 'HEAD',
+      signal: AbortSignal.timeout(4000),
+    }).then(
+      (r) => r.ok,
+      () => false,
+    ));
+  if (cached || reachable) {
+    log(
+      `using ${DEFAULT_HUB_MODEL} ${cached ? `(kept in the hub cache at ${settings.cacheDir})` : `from ${hub}`}`,
+    );
+    return hubCacheSource(DEFAULT_HUB_MODEL, settings);
   }
   log(
-    'warning: no public/models/albert-base-v2 and the hub is unreachable; using the bundled albert-tiny-random, ' +
-      'whose weights are RANDOM (its vectors mean nothing). Pass --model to choose a model.',
+    `warning: no public/models/albert-base-v2 and ${settings.offline ? 'HF_HUB_OFFLINE is set' : 'the hub is unreachable'}; ` +
+      'using the bundled albert-tiny-random, whose weights are RANDOM (its vectors mean nothing). Pass --model to choose a model.',
   );
   return fsSource(`${MODELS_DIR}albert-tiny-random`);
 }
@@ -77,7 +100,9 @@ async function loadEngine(options: CliOptions, source: ModelSource): Promise<Alb
 /** One text's run as JSON, npy or tsv; with --compare, the similarity to another text added to the JSON. */
 async function runText(options: CliOptions, compare: string | undefined): Promise<void> {
   const text = options.text ?? (await readStdin());
-  const source = options.model ? await resolveModelSource(options.model) : await defaultModel();
+  const source = options.model
+    ? await resolveModelSource(options.model, hubReporting())
+    : await defaultModel();
   const engine = await loadEngine(options, source);
   const layerCount = engine.config.num_hidden_layers;
   const layers = selectedLayers(options.layers, layerCount);
@@ -116,7 +141,9 @@ async function runText(options: CliOptions, compare: string | undefined): Promis
 async function runFile(options: CliOptions, path: string, batchSize: number): Promise<void> {
   // Checked before the model loads, so that a typo fails at once.
   const regularFile = path !== '-' && inputFile(path);
-  const source = options.model ? await resolveModelSource(options.model) : await defaultModel();
+  const source = options.model
+    ? await resolveModelSource(options.model, hubReporting())
+    : await defaultModel();
   const engine = await loadEngine(options, source);
   const layer = resolveLayer(options.layer, engine.config.num_hidden_layers);
   const pooling = resolvePooling(options.pooling, engine.loaded.sentence);

@@ -178,6 +178,8 @@ export function urlSource(
       try {
         response = await fetchImpl(url);
       } catch (error) {
+        // A fetch that already says what went wrong (the CLI's, for a refused token) is not reworded.
+        if (error instanceof EngineError) throw error;
         throw new EngineError(
           'network',
           `could not download ${path} from ${url}: ${messageOf(error)} (no network, or the server refused the request)`,

@@ -1,5 +1,8 @@
 /** Runs albert-embed as a user does, in a child process, for the CLI's tests. */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { TINY_MODEL } from '../../engine/testing/fixtures.ts';
 
@@ -9,19 +12,43 @@ export interface Result {
   stderr: string;
 }
 
-export function cli(
+/** The variables that point huggingface_hub (and the CLI) at a cache, a token or offline mode. */
+const HUB_VARIABLES = [
+  'HF_HOME',
+  'HF_HUB_CACHE',
+  'HUGGINGFACE_HUB_CACHE',
+  'HF_TOKEN',
+  'HUGGING_FACE_HUB_TOKEN',
+  'HF_TOKEN_PATH',
+  'HF_HUB_OFFLINE',
+  'TRANSFORMERS_OFFLINE',
+];
+
+/**
+ * @param options.env added to the environment; without HF_HOME each run gets an empty hub cache of its own (removed
+ *   after it), so that no test reads or fills the user's, nor uses their token
+ */
+export async function cli(
   args: string[],
   options: { input?: string; env?: Record<string, string> } = {},
 ): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      { env: { ...process.env, ...options.env }, maxBuffer: 1 << 28 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-    child.stdin!.end(options.input ?? '');
-  });
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !HUB_VARIABLES.includes(k)),
+  );
+  const home = options.env?.HF_HOME ? undefined : mkdtempSync(join(tmpdir(), 'albert-hf-home-'));
+  try {
+    return await new Promise((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/main.ts', ...args],
+        { env: { ...inherited, ...(home && { HF_HOME: home }), ...options.env }, maxBuffer: 1 << 28 },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      );
+      child.stdin!.end(options.input ?? '');
+    });
+  } finally {
+    if (home) rmSync(home, { recursive: true, force: true });
+  }
 }
 
 /**

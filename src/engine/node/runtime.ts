@@ -6,10 +6,11 @@
 import { availableParallelism } from 'node:os';
 import type { HostEnvironment } from '../backend.ts';
 import { EngineError, messageOf } from '../errors.ts';
-import { hubSource, isHubId, urlSource, type ModelSource } from '../modelSource.ts';
+import { isHubId, urlSource, type ModelSource } from '../modelSource.ts';
 import type { OrtModule } from '../session.ts';
 import type { BackendRequest } from '../types.ts';
 import { fsSource } from './fsSource.ts';
+import { hubCacheSource, hubSettings, type HubCacheOptions } from './hubCacheSource.ts';
 
 export interface NodeRuntime {
   ort: OrtModule;
@@ -55,8 +56,15 @@ export async function nodeRuntime(backend: BackendRequest, threads?: number): Pr
   return { ort, host };
 }
 
-/** A folder path, an http(s) URL of a model folder, or a hub id (`owner/name`, fetched from HF_ENDPOINT). */
-export async function resolveModelSource(spec: string): Promise<ModelSource> {
+/**
+ * A folder path, an http(s) URL of a model folder, or a hub id (`owner/name`, from HF_ENDPOINT), which is kept in
+ * the Hugging Face hub cache (see hubCacheSource.ts).
+ * @param hub what the hub source reports to (download progress, warnings); settings override the environment's
+ */
+export async function resolveModelSource(
+  spec: string,
+  hub: Partial<HubCacheOptions> = {},
+): Promise<ModelSource> {
   if (/^https?:\/\//.test(spec)) return urlSource(spec);
   if (
     isHubId(spec) &&
@@ -65,6 +73,6 @@ export async function resolveModelSource(spec: string): Promise<ModelSource> {
       () => false,
     ))
   )
-    return hubSource(spec, process.env.HF_ENDPOINT);
+    return hubCacheSource(spec, { ...hubSettings(), ...hub });
   return fsSource(spec);
 }
