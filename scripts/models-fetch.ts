@@ -13,18 +13,11 @@ import { parseArgs } from 'node:util';
 import { DTYPE_FACTS, DTYPES, isDtype } from '../src/engine/dtypes.ts';
 import { PROVENANCE_FILE, SENTENCE_LAYOUT_FILES } from '../src/engine/layoutFiles.ts';
 import { hubBaseUrl, hubSource, isHubId, type ListedFile } from '../src/engine/modelSource.ts';
+import { bytesOf, Progress } from '../src/cli/progress.ts';
+import { formatBytes } from '../src/shared/format.ts';
 import { writeManifest } from './lib/manifest.ts';
 
 class FetchError extends Error {}
-
-const mb = (n: number) => (n / 1e6).toFixed(1);
-
-function progressBar(file: string, loaded: number, total: number | undefined): string {
-  if (!total) return `${file}  ${mb(loaded)} MB`;
-  const width = 24;
-  const done = Math.round((loaded / total) * width);
-  return `${file}  [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${mb(loaded)}/${mb(total)} MB ${Math.floor((100 * loaded) / total)}%`;
-}
 
 /** Downloads one file to `temp`, verifying it; returns its size, or undefined for a missing optional file. */
 async function download(
@@ -50,21 +43,24 @@ async function download(
   const out = createWriteStream(temp);
   const hash = createHash('sha256');
   let loaded = 0;
-  const tty = process.stderr.isTTY;
-  let lastDraw = 0;
+  // The CLI's progress: in place on a terminal, a line every few seconds otherwise, and a final line.
+  const progress = new Progress({
+    total,
+    write: (text) => process.stderr.write(text),
+    tty: process.stderr.isTTY === true,
+    describe: bytesOf(file),
+    prefix: 'models:fetch: ',
+  });
   for await (const chunk of response.body) {
     hash.update(chunk);
     loaded += chunk.byteLength;
     if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    if (tty && Date.now() - lastDraw > 100) {
-      process.stderr.write(`\r${progressBar(file, loaded, total)}`);
-      lastDraw = Date.now();
-    }
+    progress.update(loaded);
   }
   await new Promise<void>((resolve, reject) =>
     out.end((error?: Error | null) => (error ? reject(error) : resolve())),
   );
-  process.stderr.write(`${tty ? '\r' : ''}${progressBar(file, loaded, total ?? loaded)}\n`);
+  progress.finish(loaded);
   if (total !== undefined && loaded !== total)
     throw new FetchError(
       `${file}: received ${loaded} bytes, the hub announced ${total} (download cut short?)`,
@@ -138,7 +134,7 @@ async function main(): Promise<void> {
       renameSync(join(temp, file), join(dest, file));
     }
     writeManifest(modelsDir);
-    console.error(`models:fetch: ${files.length} files, ${mb(bytes)} MB in ${dest}/`);
+    console.error(`models:fetch: ${files.length} files, ${formatBytes(bytes)} in ${dest}/`);
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
  * log file or a pipe), and always a final line with the count and the rate.
  */
 import type { Download } from '../engine/node/hubCacheSource.ts';
-import { formatBytes } from '../ui/format.ts';
+import { formatBytes } from '../shared/format.ts';
 
 export interface ProgressOptions {
   /** Lines to embed, when known in advance (a regular file is counted first; stdin is not). */
@@ -17,6 +17,8 @@ export interface ProgressOptions {
   now?: () => number;
   /** The status of `done` of `total` at a rate per second (default: lines, `320/500 lines, 41.2 lines/s`). */
   describe?: (done: number, total: number | undefined, perSecond: number) => string;
+  /** What each line starts with (default `albert-embed: `). */
+  prefix?: string;
 }
 
 function lines(done: number, total: number | undefined, perSecond: number): string {
@@ -29,7 +31,6 @@ export function bytesOf(file: string) {
     `${file} ${formatBytes(done)}${total === undefined ? '' : `/${formatBytes(total)}`}, ${formatBytes(Math.round(perSecond))}/s`;
 }
 
-const PREFIX = 'albert-embed: ';
 const CLEAR = '\r\x1b[K';
 
 export class Progress {
@@ -52,14 +53,14 @@ export class Progress {
     if (now - this.lastShown < this.intervalMs) return;
     this.lastShown = now;
     if (this.options.tty) {
-      this.options.write(`${CLEAR}${PREFIX}${this.status(done, now)}`);
+      this.options.write(`${CLEAR}${this.prefix}${this.status(done, now)}`);
       this.showing = true;
-    } else this.options.write(`${PREFIX}${this.status(done, now)}\n`);
+    } else this.options.write(`${this.prefix}${this.status(done, now)}\n`);
   }
 
   /** A message on its own line (e.g. a truncation warning), clearing an in-place progress line first. */
   message(text: string): void {
-    this.options.write(`${this.showing ? CLEAR : ''}${PREFIX}${text}\n`);
+    this.options.write(`${this.showing ? CLEAR : ''}${this.prefix}${text}\n`);
     this.showing = false;
   }
 
@@ -67,6 +68,10 @@ export class Progress {
   finish(done: number): void {
     const now = this.now();
     this.message(`${this.status(done, now)}, ${((now - this.started) / 1000).toFixed(1)} s`);
+  }
+
+  private get prefix(): string {
+    return this.options.prefix ?? 'albert-embed: ';
   }
 
   private status(done: number, now: number): string {

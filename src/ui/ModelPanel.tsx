@@ -9,7 +9,7 @@ import { choiceFromParam, choiceIdentity } from '../shared/models.ts';
 import { useStore } from '../state/store.ts';
 import { useController } from './controllerContext.ts';
 import { folderFromDrop, folderFromInput, type PickedFolder } from './folderDrop.ts';
-import { formatBytes } from './format.ts';
+import { formatBytes } from '../shared/format.ts';
 import { Catalogue } from './model/Catalogue.tsx';
 import { WeightsSelect } from './model/WeightsSelect.tsx';
 

@@ -7,7 +7,7 @@ import { DTYPE_FACTS } from '../../engine/dtypes.ts';
 import type { OnnxFileInfo } from '../../engine/modelFiles.ts';
 import { useStore } from '../../state/store.ts';
 import { useController } from '../controllerContext.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes } from '../../shared/format.ts';
 import { weightsOptions, whereItRuns } from './files.ts';
 
 export function WeightsSelect({ files }: { files: OnnxFileInfo[] | undefined }) {

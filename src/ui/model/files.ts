@@ -4,7 +4,7 @@
  */
 import { DTYPE_FACTS, DTYPES, type Dtype } from '../../engine/dtypes.ts';
 import type { OnnxFileInfo } from '../../engine/modelFiles.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes } from '../../shared/format.ts';
 
 export interface WeightsOption {
   /** `auto`, a dtype, or `file:<path>` for an ONNX file that is not a dtype's. */
