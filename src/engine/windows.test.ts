@@ -67,17 +67,18 @@ describe('pieceOwners', () => {
   });
 });
 
+/** Window w's row r holds 100w + r, so every stitched row says where it came from. */
+const tensor = (w: number) => ({
+  data: Float32Array.from({ length: 6 }, (_, r) => 100 * w + r),
+  dims: [6, 1],
+});
+
 describe('stitch', () => {
   it('takes [CLS] from the first window, each piece from its owner, [SEP] from the last', () => {
-    // Window w's row r holds 100w + r, so every stitched row says where it came from.
     const slices = [
       { start: 0, end: 4 },
       { start: 2, end: 6 },
     ];
-    const tensor = (w: number) => ({
-      data: Float32Array.from({ length: 6 }, (_, r) => 100 * w + r),
-      dims: [6, 1],
-    });
     const stitched = stitch([tensor(0), tensor(1)], slices, pieceOwners(slices, 6), 1, 1);
     expect(stitched.dims).toEqual([8, 1]);
     // [CLS]=w0 row 0; pieces 0..2 from w0 rows 1..3; pieces 3..5 from w1 rows 2..4; [SEP]=w1 row 5.

@@ -40,7 +40,8 @@ export interface WindowedRun {
    * Every token of the text (none dropped): tokens, ids and offsets as `encode` would give them with no limit,
    * every hidden state (and embeddings or logits, when asked for) stitched per token. [CLS] is the first
    * window's and [SEP] the last window's: each special exists once per window, and those are the windows whose
-   * edge they sit at. `attentions` is empty: each window has its own maps, and no map spans two windows.
+   * edge they sit at. With several windows `attentions` is empty: each window has its own maps, and no map
+   * spans two windows. One window is the plain run, maps included.
    */
   run: AlbertRun;
   windows: WindowSummary;
@@ -52,7 +53,7 @@ export interface WindowOptions {
   overlap: number;
   /** Tokens per window at most (a sentence model's max_seq_length); the model's maximum by default. */
   maxLength?: number;
-  /** What to copy out of each window's run; attention maps and scores are never stitched. */
+  /** What to copy out of each window's run; with several windows, attention maps and padding are left out. */
   outputs?: RunOutputs;
   /** How each window is pooled for the document vector (mean by default); `normalize` scales the result to 1. */
   pooling?: { mode: Pooling; normalize: boolean };
@@ -161,15 +162,18 @@ export async function runWindows(
   const pieces = engine.tokenizer.pieces(text);
   const slices = planWindows(pieces.ids.length, capacity, options.overlap);
   const owners = pieceOwners(slices, pieces.ids.length);
-  const outputs: RunOutputs = { ...options.outputs, attentions: false, attentionScores: false };
+  // A single window is the text itself: it runs as a plain run does (its maps, and padding when asked for).
+  // Several windows are stitched: no attention map or padding spans them.
+  const { padTo: _padTo, ...unpadded } = options.outputs ?? {};
+  const outputs: RunOutputs =
+    slices.length === 1
+      ? (options.outputs ?? {})
+      : { ...unpadded, attentions: false, attentionScores: false };
   const runs: AlbertRun[] = [];
   const pooled: Float32Array[][] = [];
   const mode = options.pooling?.mode ?? 'mean';
   for (const { start, end } of slices) {
-    const window = engine.tokenizer.window(pieces, start, end);
-    // A single window is the text itself: padding, when asked for, applies as in a plain run.
-    const { padTo: _padTo, ...unpadded } = outputs;
-    const run = await engine.runEncoding(window, slices.length === 1 ? outputs : unpadded);
+    const run = await engine.runEncoding(engine.tokenizer.window(pieces, start, end), outputs);
     const real = run.ids.length - run.padding;
     pooled.push(
       run.hiddenStates.map((h) =>
