@@ -139,8 +139,8 @@ export function AttentionView() {
 function WindowedAttentionNotice({ windows }: { windows: number }) {
   const setLongTexts = useStore((s) => s.setLongTexts);
   return (
-    <section className="attention-view" data-testid="attention.windowed">
-      <p className="hint">
+    <section className="attention-view" data-testid="view.attention">
+      <p className="hint" data-testid="attention.windowed">
         Attention is per window: this text ran as {windows} windows, and no attention map spans them (a token
         of one window never attends to another window's). To see the maps of the first window, truncate the
         text to the model's length.
