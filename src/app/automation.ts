@@ -7,6 +7,7 @@
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
 import { nested } from '../engine/nested.ts';
 import type { BackendInfo, FloatTensor } from '../engine/types.ts';
+import type { WindowSummary } from '../engine/windows.ts';
 import { useStore } from '../state/store.ts';
 import type { Controller } from './controller.ts';
 
@@ -19,6 +20,10 @@ export interface EmbedResult {
   /** L tensors [heads, tokens (queries), tokens (keys)]; empty when the file fuses attention (see below). */
   attentions: FloatTensor[];
   attentionUnavailable?: string;
+  /** With `windows`: how the text ran (count, overlap, maxLength, each window's token span, each token's window). */
+  windows?: WindowSummary;
+  /** With `windows`: [L+1, hidden], per hidden state the mean over windows of each window's mean-pooled vector. */
+  documentVectors?: FloatTensor;
   backend: BackendInfo;
 }
 
@@ -26,12 +31,15 @@ export interface AlbertPlaygroundApi {
   ready(): Promise<{ model: string; backend: BackendInfo }>;
   /**
    * Runs text (and pair) in the worker. By default every hidden state and attention map; `layers` and
-   * `attentions: false` ask for less (what a benchmark or a script that wants one layer needs).
+   * `attentions: false` ask for less (what a benchmark or a script that wants one layer needs). `windows`
+   * runs a text longer than the model's maximum as overlapping windows sharing `overlap` pieces, stitched
+   * (every token kept, from the window where it is most central; no attention maps when there are several
+   * windows); a pair is truncated as always.
    */
   embed(
     text: string,
     pair?: string,
-    options?: { layers?: number[] | 'all'; attentions?: boolean },
+    options?: { layers?: number[] | 'all'; attentions?: boolean; windows?: { overlap: number } },
   ): Promise<EmbedResult>;
   /**
    * Pooled vectors of many lines, embedded by the worker in batches (as "Many sentences" does); `ms` is the
@@ -67,6 +75,7 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
         layers: options.layers ?? 'all',
         attentions: options.attentions ?? true,
         lane: 'api',
+        ...(options.windows && { windows: options.windows }),
       });
       if (!run) throw new Error('the run was cancelled');
       const layers = Object.keys(run.hiddenStates)
@@ -79,6 +88,11 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
         hiddenStates: layers.map((i) => run.hiddenStates[i]!),
         attentions: run.attentions ?? [],
         ...(attentionUnavailable && { attentionUnavailable }),
+        ...(run.windows &&
+          run.windows.count > 1 && {
+            attentionUnavailable: `attention is per window: this text ran as ${run.windows.count} windows`,
+          }),
+        ...(run.windows && { windows: run.windows, documentVectors: run.documentVectors! }),
         backend: run.backend,
       };
     },

@@ -69,6 +69,7 @@ export class Controller {
       ...(url.pca ? { pcaMode: url.pca } : {}),
       ...(url.compare !== undefined ? { compareTexts: url.compare } : {}),
       ...(url.pad ? { padTo: url.pad } : {}),
+      ...(url.windows !== undefined ? { longTexts: 'windows' as const, overlap: url.windows } : {}),
       ...(url.mode ? { mode: url.mode } : {}),
       ...(url.a !== undefined ? { compareA: url.a } : {}),
       ...(url.b !== undefined ? { compareB: url.b } : {}),
@@ -81,6 +82,7 @@ export class Controller {
         this.scheduleRun();
       }
       if (state.padTo !== prev.padTo) void this.runNow();
+      if (state.longTexts !== prev.longTexts || state.overlap !== prev.overlap) this.scheduleRun();
       if (
         state.linesText !== prev.linesText ||
         state.examplesText !== prev.examplesText ||
@@ -217,6 +219,7 @@ export class Controller {
         attentions: false,
         lane: 'view',
         ...(s.padTo ? { padTo: s.padTo } : {}),
+        ...(s.longTexts === 'windows' ? { windows: { overlap: s.overlap } } : {}),
       });
       if (!run) return; // superseded by a newer run
       const { hiddenStates, ...rest } = run;
@@ -296,6 +299,7 @@ export class Controller {
       pca: s.pcaMode,
       compare: s.compareTexts || undefined,
       pad: s.padTo || undefined,
+      windows: s.longTexts === 'windows' ? s.overlap : undefined,
       mode: s.mode,
       ...(s.mode === 'compare' ? { a: s.compareA, b: s.compareB } : {}),
       pooling: s.pooling,

@@ -1,6 +1,6 @@
 /**
  * What survives a reload and what a link carries: the text lives in local storage and in the URL
- * (`?model=…&file=…&backend=…&dtype=…&text=…&pair=…&layer=…&view=…&head=…&pca=…&compare=…&pad=…`), so a
+ * (`?model=…&file=…&backend=…&dtype=…&text=…&pair=…&layer=…&view=…&head=…&pca=…&compare=…&pad=…&windows=…`), so a
  * copied link reopens the same picture.
  */
 import { isDtypeRequest, type DtypeRequest } from '../engine/dtypes.ts';
@@ -33,6 +33,8 @@ export interface UrlState {
   compare?: string;
   /** Pad the text to this many tokens. */
   pad?: number;
+  /** Run long texts as windows sharing this many pieces (absent: truncate them). */
+  windows?: number;
   mode?: Mode;
   /** The two texts of compare mode. */
   a?: string;
@@ -65,6 +67,8 @@ export function readUrlState(search: string): UrlState {
   if (p.has('compare')) state.compare = p.get('compare')!;
   const pad = Number(p.get('pad'));
   if (Number.isInteger(pad) && pad > 0) state.pad = pad;
+  const windows = p.get('windows');
+  if (windows !== null && /^\d+$/.test(windows)) state.windows = Number(windows);
   const mode = p.get('mode') as Mode | null;
   if (mode && MODES.includes(mode)) state.mode = mode;
   if (p.has('a')) state.a = p.get('a')!;
@@ -89,6 +93,7 @@ export function writeUrlState(state: UrlState): string {
   if (state.pca && state.pca !== '2d') p.set('pca', state.pca);
   if (state.compare) p.set('compare', state.compare);
   if (state.pad) p.set('pad', String(state.pad));
+  if (state.windows !== undefined) p.set('windows', String(state.windows));
   if (state.mode && state.mode !== 'inspect') p.set('mode', state.mode);
   if (state.a !== undefined) p.set('a', state.a);
   if (state.b !== undefined) p.set('b', state.b);

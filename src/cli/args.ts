@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { DTYPE_REQUESTS, type DtypeRequest } from '../engine/dtypes.ts';
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
 import { BACKEND_REQUESTS, type BackendRequest } from '../engine/types.ts';
+import { DEFAULT_OVERLAP } from '../engine/windows.ts';
 
 export const USAGE = `Usage: albert-embed [options]   (npm run -s embed -- [options])
 
@@ -25,6 +26,15 @@ two texts are; with --file, one sentence vector per line of a file.
                             whitespace-only lines are skipped; "line" is the file's own 1-based line number.
                             A line longer than the model's maximum is truncated, with a warning. Progress
                             goes to stderr. Not with --text, --pair, --compare, --layers or --attentions
+  --windows [overlap]       a text longer than the model's maximum (512 tokens) runs as overlapping windows
+                            instead of being truncated: each window [CLS] + up to 510 pieces + [SEP],
+                            consecutive windows sharing [overlap] pieces (default ${DEFAULT_OVERLAP}); each token's
+                            vectors come from the window where it is most central. JSON adds "windows"
+                            {count, overlap, maxLength, spans} and "documentVectors" (per printed layer, the
+                            mean over windows of each window's mean-pooled vector); with --file, a long
+                            line's vector is that mean over windows of its pooled vectors. With --text or
+                            stdin and --file; not with --pair, --compare or --attentions (attention is per
+                            window)
   --pooling mean|cls|max    sentence vector for --compare and --file: the mean of every token ([CLS] and
                             [SEP] included), [CLS]'s vector, or each dimension's maximum. Default: the
                             model's own pooling (and normalization, and max_seq_length) when its folder
@@ -72,6 +82,8 @@ export interface CliOptions {
   dtype: DtypeRequest;
   modelFile?: string;
   threads?: number;
+  /** Run long texts as windows sharing this many pieces (undefined: truncate, the default). */
+  windows?: number;
   help: boolean;
 }
 
@@ -90,16 +102,35 @@ function positiveInteger(name: string, value: string): number {
   return n;
 }
 
-/** `--layers -1` and `--layer -1` as the user types them: util.parseArgs would take `-1` for an option. */
+/**
+ * `--layers -1` and `--layer -1` as the user types them: util.parseArgs would take `-1` for an option. And
+ * `--windows` with its optional overlap: a value when one follows (checked later), else the default.
+ */
 function joinNegativeLayers(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const option = argv[i]!;
-    if ((option === '--layers' || option === '--layer') && /^-\d+$/.test(argv[i + 1] ?? ''))
+    const next = argv[i + 1];
+    if ((option === '--layers' || option === '--layer') && /^-\d+$/.test(next ?? ''))
       out.push(`${option}=${argv[++i]}`);
+    else if (option === '--windows')
+      out.push(
+        next !== undefined && (!next.startsWith('-') || /^-\d/.test(next))
+          ? `--windows=${argv[++i]}`
+          : `--windows=${DEFAULT_OVERLAP}`,
+      );
     else out.push(option);
   }
   return out;
+}
+
+/** The overlap of `--windows`: a whole number of pieces, 0 or more (the model's window size is checked later). */
+function overlapOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new UsageError(`--windows takes an overlap in tokens, a whole number 0 or more (got "${value}")`);
+  return n;
 }
 
 export function parseCliArgs(argv: string[]): CliOptions {
@@ -126,6 +157,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         dtype: { type: 'string', default: 'auto' },
         'model-file': { type: 'string' },
         threads: { type: 'string' },
+        windows: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -167,6 +199,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     dtype: oneOf('dtype', v.dtype!, DTYPE_REQUESTS),
     modelFile: v['model-file'],
     threads,
+    windows: overlapOf(v.windows),
     help: v.help!,
   };
 }
@@ -185,6 +218,8 @@ function modeOf(v: Record<string, string | boolean | undefined>, format: CliOpti
     return { kind: 'file', path: v.file, batchSize };
   }
   if (given('batch-size')) throw new UsageError('--batch-size applies to --file');
+  // Attention is per window: no one map covers a windowed text; and a pair or a comparison is truncated.
+  for (const other of ['pair', 'compare', 'attentions']) conflict('windows', other);
   if (typeof v.compare === 'string') {
     conflict('compare', 'pair');
     if (format !== 'json')

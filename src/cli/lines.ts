@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { AlbertEngine } from '../engine/albert.ts';
 import { sentenceVectors, type SentencePooling } from '../engine/sentenceModel.ts';
+import { runWindows } from '../engine/windows.ts';
 
 /** A non-empty line and its 1-based number in the file (blank lines count, though they are skipped). */
 export interface Line {
@@ -20,6 +21,8 @@ export interface EmbeddedBatch {
   vectors: Float32Array[];
   tokens: number[];
   dropped: number[];
+  /** How many windows each text ran as (`--windows`); absent when texts are truncated instead. */
+  windows?: number[];
 }
 
 /** Pools a batch of texts (the engine in the CLI, a fake in tests). */
@@ -88,8 +91,12 @@ export async function embedLines(
 ): Promise<number> {
   let done = 0;
   const flush = async (batch: Line[]) => {
-    const { vectors, tokens, dropped } = await embed(batch.map((l) => l.text));
+    const { vectors, tokens, dropped, windows } = await embed(batch.map((l) => l.text));
     for (let i = 0; i < batch.length; i++) {
+      if (windows && windows[i]! > 1)
+        options.warn(
+          `line ${batch[i]!.line} ran as ${windows[i]} windows of up to ${options.maxLength} tokens`,
+        );
       if (dropped[i]! > 0)
         options.warn(
           `line ${batch[i]!.line} truncated to ${options.maxLength} tokens: ${dropped[i]} dropped`,
@@ -130,5 +137,50 @@ export function engineEmbedder(engine: AlbertEngine, layer: number, pooling: Sen
       tokens,
       dropped: run.encodings.map((e) => e.droppedTokens),
     };
+  };
+}
+
+/**
+ * `--windows`: lines that fit run in batches as `engineEmbedder` runs them (a one-window line's vector is its
+ * plain one); a longer line runs on its own as overlapping windows of the model's trained maximum, its vector
+ * the mean over windows of each window's pooled vector (normalized afterwards when the model normalizes).
+ * Nothing is dropped; `windows` says how many windows each line ran as.
+ */
+export function windowedEmbedder(
+  engine: AlbertEngine,
+  layer: number,
+  pooling: SentencePooling,
+  overlap: number,
+): Embedder {
+  const batched = engineEmbedder(engine, layer, pooling);
+  const maxLength = Math.min(pooling.maxLength ?? Infinity, engine.tokenizer.maxLength);
+  const specials = engine.tokenizer.singleTemplateSize;
+  return async (texts) => {
+    const long = texts.map((t) => engine.tokenizer.pieces(t).ids.length + specials > maxLength);
+    const short = texts.filter((_, i) => !long[i]);
+    const fit = short.length > 0 ? await batched(short) : { vectors: [], tokens: [], dropped: [] };
+    const out: EmbeddedBatch = { vectors: [], tokens: [], dropped: [], windows: [] };
+    let next = 0;
+    for (const [i, text] of texts.entries()) {
+      if (!long[i]) {
+        out.vectors.push(fit.vectors[next]!);
+        out.tokens.push(fit.tokens[next]!);
+        out.dropped.push(fit.dropped[next++]!);
+        out.windows!.push(1);
+        continue;
+      }
+      const { run, windows, documentVectors } = await runWindows(engine, text, {
+        overlap,
+        maxLength,
+        outputs: { attentions: false },
+        pooling: { mode: pooling.mode, normalize: pooling.normalize },
+      });
+      const width = documentVectors.dims[1]!;
+      out.vectors.push(documentVectors.data.slice(layer * width, (layer + 1) * width));
+      out.tokens.push(run.tokens.length);
+      out.dropped.push(0);
+      out.windows!.push(windows.count);
+    }
+    return out;
   };
 }

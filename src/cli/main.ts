@@ -19,9 +19,10 @@ import {
   type HubCacheOptions,
 } from '../engine/node/hubCacheSource.ts';
 import { nodeRuntime, resolveModelSource } from '../engine/node/runtime.ts';
+import { runWindows, type WindowedRun } from '../engine/windows.ts';
 import { parseCliArgs, resolveLayer, selectedLayers, USAGE, UsageError, type CliOptions } from './args.ts';
 import { jsonLinesSink, npySink } from './lineSinks.ts';
-import { countLines, embedLines, engineEmbedder, openInput, readLines } from './lines.ts';
+import { countLines, embedLines, engineEmbedder, openInput, readLines, windowedEmbedder } from './lines.ts';
 import { writeJson, writeNpy, writeTsv, type Selection } from './output.ts';
 import { downloadProgress, Progress } from './progress.ts';
 import { similarity, type Similarity } from './similarity.ts';
@@ -107,7 +108,12 @@ async function runText(options: CliOptions, compare: string | undefined): Promis
   const layerCount = engine.config.num_hidden_layers;
   const layers = selectedLayers(options.layers, layerCount);
   const compareLayer = compare === undefined ? 0 : resolveLayer(options.layer, layerCount);
-  const run = await engine.run(text, options.pair, { attentions: options.attentions });
+  const windowed =
+    options.windows === undefined
+      ? undefined
+      : await runWindows(engine, text, { overlap: options.windows, outputs: { attentions: false } });
+  if (windowed) log(windowsSentence(windowed));
+  const run = windowed?.run ?? (await engine.run(text, options.pair, { attentions: options.attentions }));
   if (run.truncated)
     log(`input truncated to ${engine.tokenizer.maxLength} tokens: ${run.droppedTokens} dropped`);
   let similar: Similarity | undefined;
@@ -129,12 +135,21 @@ async function runText(options: CliOptions, compare: string | undefined): Promis
     layers,
     attentionLayers: options.attentions ? layers.filter((i) => i > 0) : undefined,
   };
-  if (options.format === 'json') await writeJson(options.out, source.id, engine, run, selection, similar);
+  if (options.format === 'json')
+    await writeJson(options.out, source.id, engine, run, selection, similar, windowed);
   else if (options.format === 'npy')
     for (const file of writeNpy(options.out!, run, selection)) log(`wrote ${file}`);
   else for (const file of writeTsv(options.out!, run, layers[0]!, [text, options.pair])) log(`wrote ${file}`);
   await engine.dispose();
   if (options.out && options.format === 'json') log(`wrote ${options.out}`);
+}
+
+/** What stderr says about a windowed run: how many windows ran, of what size and overlap. */
+function windowsSentence({ windows, run }: WindowedRun): string {
+  const { count, maxLength, overlap } = windows;
+  return count === 1
+    ? `${run.tokens.length} tokens fit in one window of up to ${maxLength}: nothing was cut`
+    : `ran ${count} windows of up to ${maxLength} tokens, overlap ${overlap}, over all ${run.tokens.length} tokens`;
 }
 
 /** --file: a pooled vector per line, as JSON lines or one .npy, with progress on stderr. */
@@ -156,7 +171,15 @@ async function runFile(options: CliOptions, path: string, batchSize: number): Pr
   });
   const sink =
     options.format === 'npy' ? npySink(options.out!, engine.config.hidden_size) : jsonLinesSink(options.out);
-  const done = await embedLines(readLines(openInput(path)), engineEmbedder(engine, layer, pooling), sink, {
+  const embedder =
+    options.windows === undefined
+      ? engineEmbedder(engine, layer, pooling)
+      : windowedEmbedder(engine, layer, pooling, options.windows);
+  if (options.windows !== undefined)
+    log(
+      `long lines run as overlapping windows (overlap ${options.windows}), each one's vector the mean over its windows`,
+    );
+  const done = await embedLines(readLines(openInput(path)), embedder, sink, {
     batchSize,
     maxLength: pooling.maxLength ?? engine.tokenizer.maxLength,
     onProgress: (n) => progress.update(n),

@@ -8,6 +8,7 @@ import { precisionReport } from '../engine/fidelity.ts';
 import { projectorFiles } from '../engine/export/runFiles.ts';
 import { JsonStreamWriter } from './jsonWriter.ts';
 import type { Similarity } from './similarity.ts';
+import type { WindowedRun } from '../engine/windows.ts';
 
 export interface Selection {
   /** Hidden-state indices to write. */
@@ -33,6 +34,7 @@ export async function writeJson(
   run: AlbertRun,
   selection: Selection,
   similarity?: Similarity,
+  windowed?: WindowedRun,
 ): Promise<void> {
   const out: Writable = path ? createWriteStream(path) : process.stdout;
   const json = new JsonStreamWriter(out);
@@ -46,6 +48,17 @@ export async function writeJson(
   for (const key of ENCODING_FIELDS) await json.field(key, run[key]);
   // Before the (long) arrays, where a reader sees it first.
   if (similarity) await json.field('similarity', similarity);
+  if (windowed) {
+    const { count, overlap, maxLength, spans } = windowed.windows;
+    await json.field('windows', { count, overlap, maxLength, spans });
+    // The document vector of each printed layer: the mean over windows of each window's mean-pooled vector.
+    const { data, dims } = windowed.documentVectors;
+    const width = dims[1]!;
+    await json.field(
+      'documentVectors',
+      selection.layers.map((l) => Array.from(data.subarray(l * width, (l + 1) * width))),
+    );
+  }
   await json.field('layers', selection.layers);
   await json.tensors(
     'hiddenStates',

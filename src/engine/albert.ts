@@ -363,6 +363,16 @@ export class AlbertEngine {
   }
 
   /**
+   * Runs an encoding made elsewhere (a window of a long text: see windows.ts) exactly as `run` runs the
+   * encoding of a text. `maxLength` does not apply (the encoding is already cut); `padTo` does.
+   */
+  runEncoding(encoding: Encoding, outputs: RunOutputs = {}): Promise<AlbertRun> {
+    const next = this.queue.then(() => this.runEncodedNow(encoding, outputs, performance.now()));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
    * Runs several texts as one batch, each padded to the longest with attention mask 0 (each text's numbers
    * equal its own run's to float32 rounding). Returns only the hidden states asked for, as [batch, n, hidden],
    * with each text's encoding (unpadded). Calls are serialized with `run`.
@@ -417,9 +427,13 @@ export class AlbertEngine {
     };
   }
 
-  private async runNow(text: string, pair: string | undefined, outputs: RunOutputs): Promise<AlbertRun> {
+  private runNow(text: string, pair: string | undefined, outputs: RunOutputs): Promise<AlbertRun> {
     const t0 = performance.now();
-    const unpadded = this.tokenizer.encode(text, pair, outputs.maxLength);
+    return this.runEncodedNow(this.tokenizer.encode(text, pair, outputs.maxLength), outputs, t0);
+  }
+
+  /** @param t0 when the run started (tokenizing, if any, counts in its timings) */
+  private async runEncodedNow(unpadded: Encoding, outputs: RunOutputs, t0: number): Promise<AlbertRun> {
     const encoding = outputs.padTo ? this.tokenizer.pad(unpadded, outputs.padTo) : unpadded;
     const t1 = performance.now();
     const n = encoding.ids.length;

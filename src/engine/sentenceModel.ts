@@ -45,7 +45,7 @@ export function resolvePooling(request: PoolingRequest, model?: SentencePooling)
 }
 
 /** In place: v scaled to unit length (left as is when all zeros), as sentence-transformers' Normalize does. */
-function normalizeInPlace(v: Float32Array): Float32Array {
+export function normalizeInPlace(v: Float32Array): Float32Array {
   let sum = 0;
   for (const x of v) sum += x * x;
   const norm = Math.sqrt(sum);

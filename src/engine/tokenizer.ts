@@ -24,7 +24,8 @@ export interface Encoding {
   padding: number;
 }
 
-interface Segment {
+/** One text's pieces, before the template adds specials: what windows over a long text slice. */
+export interface Segment {
   tokens: string[];
   ids: number[];
   offsets: Span[];
@@ -76,6 +77,29 @@ export class AlbertTokenizer {
       : [Math.min(a.tokens.length, Math.max(budget, 0)), 0];
     const droppedTokens = a.tokens.length - keepA + (b ? b.tokens.length - keepB : 0);
     return this.applyTemplate(cut(a, keepA), b && cut(b, keepB), droppedTokens);
+  }
+
+  /** A text's pieces, none dropped: a long text is planned into windows over these (see windows.ts). */
+  pieces(text: string): Segment {
+    return this.segment(text);
+  }
+
+  /** How many specials the template adds to one text ([CLS] and [SEP] for ALBERT: 2). */
+  get singleTemplateSize(): number {
+    return this.templateSize(false);
+  }
+
+  /**
+   * The template applied to pieces [start, end) of a text: exactly what `encode` gives for a text whose pieces
+   * were these, with offsets still into the whole text. Nothing counts as dropped: the caller chose the slice.
+   */
+  window(pieces: Segment, start: number, end: number): Encoding {
+    const slice: Segment = {
+      tokens: pieces.tokens.slice(start, end),
+      ids: pieces.ids.slice(start, end),
+      offsets: pieces.offsets.slice(start, end),
+    };
+    return this.applyTemplate(slice, undefined, 0);
   }
 
   /**

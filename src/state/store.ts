@@ -2,6 +2,7 @@
  * The app's one zustand store, built from slices; actions sit beside their state. The engine controller
  * writes into it from outside React; components read narrow selectors.
  */
+import { DEFAULT_OVERLAP } from '../engine/windows.ts';
 import { useMemo } from 'react';
 import { create } from 'zustand';
 import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from '../shared/examples.ts';
@@ -40,10 +41,18 @@ export interface InputSlice {
   text: string;
   pair: string;
   pairEnabled: boolean;
+  /** What a text longer than the model's maximum does: cut to it (the default), or run as overlapping windows. */
+  longTexts: LongTexts;
+  /** Pieces consecutive windows share. */
+  overlap: number;
   setText(text: string): void;
   setPair(pair: string): void;
   setPairEnabled(on: boolean): void;
+  setLongTexts(mode: LongTexts): void;
+  setOverlap(overlap: number): void;
 }
+
+export type LongTexts = 'truncate' | 'windows';
 
 export interface RunSlice {
   run?: Omit<RunView, 'hiddenStates' | 'attentions'>;
@@ -134,6 +143,8 @@ export const initialState = {
   text: '',
   pair: '',
   pairEnabled: false,
+  longTexts: 'truncate' as LongTexts,
+  overlap: DEFAULT_OVERLAP,
   hiddenStates: {},
   layer: 0,
   selectedToken: 0,
@@ -161,6 +172,8 @@ export const useStore = create<AppState>()((set) => ({
   setText: (text) => set({ text }),
   setPair: (pair) => set({ pair }),
   setPairEnabled: (pairEnabled) => set({ pairEnabled }),
+  setLongTexts: (longTexts) => set({ longTexts }),
+  setOverlap: (overlap) => set({ overlap }),
   setLayer: (layer) => set({ layer }),
   selectToken: (selectedToken) => set({ selectedToken }),
   hoverToken: (hoveredToken) => set({ hoveredToken }),

@@ -130,7 +130,26 @@ function FusedAttentionNotice({ reason }: { reason: string }) {
 
 export function AttentionView() {
   const unavailable = useStore((s) => s.info?.attentionUnavailable);
-  return unavailable ? <FusedAttentionNotice reason={unavailable} /> : <AttentionMaps />;
+  const windows = useStore((s) => s.run?.windows?.count ?? 1);
+  if (unavailable) return <FusedAttentionNotice reason={unavailable} />;
+  return windows > 1 ? <WindowedAttentionNotice windows={windows} /> : <AttentionMaps />;
+}
+
+/** A text run as several windows has one attention map per window and none over all of its tokens. */
+function WindowedAttentionNotice({ windows }: { windows: number }) {
+  const setLongTexts = useStore((s) => s.setLongTexts);
+  return (
+    <section className="attention-view" data-testid="view.attention">
+      <p className="hint" data-testid="attention.windowed">
+        Attention is per window: this text ran as {windows} windows, and no attention map spans them (a token
+        of one window never attends to another window's). To see the maps of the first window, truncate the
+        text to the model's length.
+      </p>
+      <button type="button" data-testid="attention.truncate" onClick={() => setLongTexts('truncate')}>
+        Truncate instead
+      </button>
+    </section>
+  );
 }
 
 function AttentionMaps() {

@@ -24,6 +24,7 @@ export function TokenChips() {
         <p className="warning" data-testid="tokens.truncated">
           The text is longer than the model's {maxLength} tokens: the last {run.droppedTokens} token
           {run.droppedTokens === 1 ? ' was' : 's were'} dropped.
+          {run.pair === undefined && ' Choose "windows" under Long texts to keep every token.'}
         </p>
       )}
       {run.tokens.length - run.padding === 2 && <p className="hint">Empty text: only [CLS] and [SEP].</p>}

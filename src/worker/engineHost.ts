@@ -3,7 +3,7 @@
  * the latest run so views can fetch more layers without recomputing, and moves to WASM when the WebGPU
  * device is lost or fails, telling the page why. Knows nothing about messages.
  */
-import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
+import { AlbertEngine, type AlbertRun, type RunOutputs } from '../engine/albert.ts';
 import { layerCosines, tokenNorms } from '../engine/analysis.ts';
 import { attentionArithmetic } from '../engine/arithmetic.ts';
 import { precisionReport } from '../engine/fidelity.ts';
@@ -23,6 +23,7 @@ import type { FileProgress, ListedFile, ModelSource } from '../engine/modelSourc
 import { hubSource, urlSource } from '../engine/modelSource.ts';
 import { startRuntime, type OrtModule } from '../engine/session.ts';
 import type { FloatTensor } from '../engine/types.ts';
+import { runWindows, type WindowedRun } from '../engine/windows.ts';
 import { cachedSource } from './cachedSource.ts';
 import { graphStore } from './graphStore.ts';
 import type {
@@ -74,6 +75,8 @@ interface KeptRun {
   pair?: string;
   /** Attention scores, fetched (by running again) only while the arithmetic table is open. */
   scores?: FloatTensor[];
+  /** Windows it ran as: it then has no attention maps (each window has its own). */
+  windows?: number;
 }
 
 export class EngineHost {
@@ -180,23 +183,30 @@ export class EngineHost {
   async run(id: number, text: string, pair: string | undefined, want: RunWant): Promise<RunView> {
     const engine = this.requireEngine();
     let run: AlbertRun;
+    let windowed: WindowedRun | undefined;
     try {
       // View runs keep their attention maps and factorized embeddings in the worker; views fetch pieces.
       const view = want.lane === 'view';
-      run = await engine.run(text, pair, {
+      const outputs: RunOutputs = {
         // A view run keeps its maps where they are (on WebGPU, the GPU) until the attention view reads them.
         attentions: want.attentions || (view && 'device'),
         embeddings: view,
         padTo: want.padTo,
         // Logits are [tokens, vocab] floats to copy out: only when a view run has a [MASK] to fill.
         logits: view && engine.hasLogits && maskPositions(engine.tokenizer.encode(text, pair)).length > 0,
-      });
+      };
+      // Windows take one text: a pair is truncated as always.
+      if (want.windows && pair === undefined)
+        windowed = await runWindows(engine, text, { overlap: want.windows.overlap, outputs });
+      run = windowed?.run ?? (await engine.run(text, pair, outputs));
     } catch (error) {
+      // A refused overlap is the user's to fix, on any backend.
+      if (error instanceof EngineError && error.code === 'input') throw error;
       if (engine.backend.name !== 'webgpu') throw error;
       await this.fallBackToWasm(`WebGPU failed while running (${messageOf(error)})`);
       return this.run(id, text, pair, want);
     }
-    if (want.lane === 'view') this.keep({ id, run, text, pair });
+    if (want.lane === 'view') this.keep({ id, run, text, pair, windows: windowed?.windows.count });
     const layers = want.layers === 'all' ? run.hiddenStates.map((_, i) => i) : want.layers;
     // Everything but the tensors crosses as is; of those, only what was asked for.
     const {
@@ -216,6 +226,7 @@ export class EngineHost {
       // The worker keeps view runs for later layer requests, so it sends copies (which then move, not clone).
       hiddenStates: pick(hiddenStates, layers, want.lane === 'view'),
       ...(attentionsOnDevice && { mapsOnDevice: true }),
+      ...(windowed && { windows: windowed.windows, documentVectors: windowed.documentVectors }),
     };
     // A reply moves what it holds: the maps of a kept (view) run go as copies.
     if (want.attentions)
@@ -256,6 +267,11 @@ export class EngineHost {
     const unavailable = this.requireEngine().loaded.attentionUnavailable;
     if (unavailable) throw new EngineError('unsupported-graph', unavailable);
     const kept = this.kept(runId);
+    if (kept.windows && kept.windows > 1)
+      throw new EngineError(
+        'input',
+        `attention is per window: this text ran as ${kept.windows} windows, and no map spans them`,
+      );
     const { run } = kept;
     const onDevice = run.attentionsOnDevice;
     if (onDevice) {

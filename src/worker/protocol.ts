@@ -9,6 +9,7 @@ import type { ExportFile } from '../engine/export/runFiles.ts';
 import type { EngineErrorCode } from '../engine/errors.ts';
 import type { MaskPrediction } from '../engine/fillMask.ts';
 import type { Encoding } from '../engine/tokenizer.ts';
+import type { WindowSummary } from '../engine/windows.ts';
 import type { Pooling } from '../engine/pooling.ts';
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
 import type { Projection } from '../engine/projection.ts';
@@ -61,6 +62,11 @@ export interface RunWant {
   lane: 'view' | 'api';
   /** Pad the input to this many tokens, as a batch would (view runs: to see what the mask does). */
   padTo?: number;
+  /**
+   * Run a text longer than the model's maximum as overlapping windows sharing `overlap` pieces, stitched
+   * (see engine/windows.ts), instead of truncating it. A pair is always truncated.
+   */
+  windows?: { overlap: number };
 }
 
 export type WorkerRequest =
@@ -249,6 +255,10 @@ export interface RunView extends Encoding {
   predictions?: MaskPrediction[];
   /** The attention maps stayed in the GPU's memory, to be copied out only when a view shows them (WebGPU). */
   mapsOnDevice?: true;
+  /** How the text ran as windows, when asked to; the run then has every token and no attention maps. */
+  windows?: WindowSummary;
+  /** [L+1, hidden]: per hidden state, the mean over windows of each window's mean-pooled vector. */
+  documentVectors?: FloatTensor;
   backend: BackendInfo;
   timings: Timings;
 }
