@@ -123,8 +123,9 @@ describe('spans to token tags', () => {
   });
 });
 
+const v = (...x: number[]) => Float32Array.from(x);
+
 describe('tagging by neighbours and centroids', () => {
-  const v = (...x: number[]) => Float32Array.from(x);
   const references = [
     { sentence: 0, token: 1, label: 'LOC', vector: v(1, 0) },
     { sentence: 0, token: 2, label: 'LOC', vector: v(0.8, 0.6) },
