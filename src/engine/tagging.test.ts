@@ -103,6 +103,13 @@ describe('spans to token tags', () => {
     ]);
   });
 
+  it('keeps a bare "▁" piece with the word it starts', () => {
+    const example = parsed('helped [Ada](PER) in [Rome](LOC).');
+    const encoding = tokenizer.encode(example.text);
+    expect(encoding.tokens.slice(6, 10)).toEqual(['▁in', '▁', 'ro', 'me']);
+    expect(exampleTags(encoding, example).slice(6, 11)).toEqual(['O', 'LOC', 'LOC', 'LOC', 'O']);
+  });
+
   it('tags the whole word when a span covers only its first pieces', () => {
     const example = parsed('In [Kyo](LOC)to now.');
     const encoding = tokenizer.encode(example.text);

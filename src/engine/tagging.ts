@@ -94,7 +94,10 @@ function trimmedSpan(text: string, span: Span): [number, number] | null {
   return start < end ? [start, end] : null;
 }
 
-/** Whether token i continues the word of token i − 1 (no space between, letters or digits on both sides). */
+/**
+ * Whether token i continues the word of token i − 1: no space between and letters or digits on both sides,
+ * or the previous piece is a bare `▁` (SentencePiece's word start, cut off before a piece it cannot join).
+ */
 function continuesWord(tokenized: TokenizedText, text: string, i: number): boolean {
   const { tokens, offsets, special } = tokenized;
   if (i === 0 || special[i] || special[i - 1]) return false;
@@ -102,17 +105,21 @@ function continuesWord(tokenized: TokenizedText, text: string, i: number): boole
   const current = offsets[i];
   if (previous && current) {
     const at = current[0];
-    return at === previous[1] && at > 0 && WORD_CHAR.test(text[at - 1]!) && WORD_CHAR.test(text[at] ?? '');
+    if (at !== previous[1]) return false;
+    if (!trimmedSpan(text, previous)) return true;
+    return at > 0 && WORD_CHAR.test(text[at - 1]!) && WORD_CHAR.test(text[at] ?? '');
   }
   // No offsets (the alignment lost the thread): SentencePiece starts every word with `▁`.
   const piece = tokens[i]!;
-  return !piece.startsWith('▁') && WORD_CHAR.test(piece[0] ?? '') && WORD_CHAR.test(tokens[i - 1]!.at(-1)!);
+  const before = tokens[i - 1]!;
+  if (before === '▁') return true;
+  return !piece.startsWith('▁') && WORD_CHAR.test(piece[0] ?? '') && WORD_CHAR.test(before.at(-1)!);
 }
 
 /**
  * For each token, the index of the first piece of its word; −1 for special tokens. A word is a run of pieces
  * with no space between them and letters or digits where they meet, so "France." is the word "france" and
- * the word ".", and "Kyoto" cut into "▁kyo" + "to" is one word.
+ * the word ".", and "Kyoto" cut into "▁kyo" + "to" (or "▁" + "kyoto") is one word.
  */
 export function wordStarts(tokenized: TokenizedText, text: string): number[] {
   const starts: number[] = [];
