@@ -28,10 +28,10 @@ function cli(args: string[]): Record<string, unknown> {
   return JSON.parse(execFileSync('npx', all, { encoding: 'utf8' })) as Record<string, unknown>;
 }
 
+const read = (name: string) => JSON.parse(readFileSync(join(MODEL, name), 'utf8')) as Record<string, unknown>;
+
 /** An example sentence's own tags, from the tokenizer in Node ('O' where a token has none). */
 function ownTags(line: string): string[] {
-  const read = (name: string) =>
-    JSON.parse(readFileSync(join(MODEL, name), 'utf8')) as Record<string, unknown>;
   const tokenizer = new AlbertTokenizer(read('tokenizer.json'), read('tokenizer_config.json'), 512);
   const example = parseTaggedLine(line) as TaggedExample;
   return exampleTags(tokenizer.encode(example.text), example).map((t) => t ?? OUTSIDE);

@@ -150,6 +150,12 @@ export function TagPanel() {
   );
 }
 
+/** Whether token i ends a run of one tag (the next token has another tag, or a space comes first). */
+function endsRun(view: TagView, tags: string[], i: number): boolean {
+  const next = view.offsets[i + 1];
+  return !next || view.special[i + 1] || tags[i + 1] !== tags[i] || next[0] > view.offsets[i]![1];
+}
+
 /** The text with each token's tag as a coloured span, and the hovered token's nearest labelled tokens. */
 function TaggedText({ view, tagging, method }: { view: TagView; tagging: Tagging; method: Method }) {
   const [hovered, setHovered] = useState<number>();
@@ -178,7 +184,7 @@ function TaggedText({ view, tagging, method }: { view: TagView; tagging: Tagging
         onMouseLeave={() => setHovered(undefined)}
       >
         {tagging.text.slice(Math.max(start, at), end)}
-        {tag !== OUTSIDE && <sub className="tag-label">{tag}</sub>}
+        {tag !== OUTSIDE && endsRun(view, tags, i) && <sub className="tag-label">{tag}</sub>}
       </span>,
     );
     at = Math.max(at, end);
