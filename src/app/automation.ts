@@ -4,7 +4,10 @@
  * typed arrays with their dims (moved, not copied: the page pays nothing for a 512-token run);
  * `nested(tensor)` turns one into arrays, e.g. `nested(r.hiddenStates[12])[token][dim]`.
  */
+import type { ProbeResult } from '../engine/probe.ts';
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
+import { parseTaggedExamples } from '../engine/tagging.ts';
+import { parseExamples } from '../ui/apply/classify.ts';
 import { nested } from '../engine/nested.ts';
 import type { BackendInfo, FloatTensor } from '../engine/types.ts';
 import type { WindowSummary } from '../engine/windows.ts';
@@ -49,6 +52,25 @@ export interface AlbertPlaygroundApi {
     lines: string[],
     options: { batchSize: number; pooling: PoolingRequest; layer: number },
   ): Promise<{ vectors: FloatTensor; ms: number; backend: string }>;
+  /**
+   * Tags `text`'s tokens from example sentences with spans marked as `[Paris](LOC)` (one per line), by cosine
+   * k-NN over the examples' token vectors at `layer` (default: the last), as "Tag tokens" does. One tag per
+   * token, `'O'` for none ([CLS]/[SEP] included). Throws on a line it cannot read, naming it.
+   */
+  tagTokens(
+    examples: string,
+    text: string,
+    options?: { layer?: number; k?: number },
+  ): Promise<{ tokens: string[]; tags: string[]; centroidTags: string[] }>;
+  /**
+   * Cross-validated accuracy of a logistic-regression probe at every hidden state 0..L, and the majority-class
+   * chance: `sentence` examples are "label: text" lines (pooled as `pooling`, default the model's own), `token`
+   * examples are bracket-marked sentences.
+   */
+  probe(
+    examples: string,
+    options: { task: 'sentence' | 'token'; pooling?: PoolingRequest },
+  ): Promise<ProbeResult>;
   /** A tensor of `embed()` as nested arrays (costs the page a copy: for scripts, not for views). */
   nested(tensor: FloatTensor): unknown[];
   /** Test hooks: lose the WebGPU device, crash the worker. */
@@ -109,6 +131,32 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
         ms,
         backend: useStore.getState().backend?.name ?? 'unknown',
       };
+    },
+    async tagTokens(examples, text, options = {}) {
+      await controller.ready();
+      const parsed = parseTaggedExamples(examples);
+      if (parsed.badLines.length)
+        throw new Error(parsed.badLines.map((b) => `line ${b.line}: ${b.reason}`).join('; '));
+      const layer = options.layer ?? useStore.getState().info!.layers;
+      const job = controller.client.tag(
+        { examples: parsed.examples, text, layer, k: options.k ?? 3 },
+        () => undefined,
+      );
+      const { view } = await job.done;
+      if (!view) throw new Error('the tagging was cancelled');
+      return { tokens: view.tokens, tags: view.tags, centroidTags: view.centroidTags };
+    },
+    async probe(examples, { task, pooling = 'auto' }) {
+      await controller.ready();
+      if (task === 'sentence') {
+        const parsed = parseExamples(examples);
+        if (parsed.badLines.length) throw new Error(`line ${parsed.badLines.join(', ')}: not "label: text"`);
+        return controller.client.probe({ task, examples: parsed.examples, pooling });
+      }
+      const parsed = parseTaggedExamples(examples);
+      if (parsed.badLines.length)
+        throw new Error(parsed.badLines.map((b) => `line ${b.line}: ${b.reason}`).join('; '));
+      return controller.client.probe({ task, examples: parsed.examples });
     },
     nested,
     debug: (action) => controller.client.debug(action),

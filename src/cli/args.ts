@@ -57,6 +57,16 @@ two texts are; with --file, one sentence vector per line of a file.
                             which ONNX file of the folder (transformers.js names: model.onnx,
                             model_fp16.onnx, model_quantized.onnx, model_int8.onnx, …). auto (default):
                             fp32, the model's exact numbers (fp16 on a WebGPU adapter with shader-f16)
+  --tag <examples>          tag the tokens of --text, --file's contents or stdin from a file of example
+                            sentences with spans marked as [Paris](LOC), one per line (unmarked tokens
+                            are O): JSON {"tokens", "tags", "centroidTags", …}, one tag per token (O for
+                            [CLS]/[SEP]), by cosine k-NN over the examples' token vectors at --layer
+  --k <n>                   neighbours that vote with --tag (default 3)
+  --probe <examples>        a logistic-regression probe at every hidden state, cross-validated: JSON
+                            {"accuracyPerLayer" (L+1 numbers), "chance", …}. With --task sentence the
+                            file holds "label: text" lines (pooled as --pooling); with --task token, the
+                            bracket-marked sentences of --tag
+  --task sentence|token     what --probe learns
   --model-file <path>       an explicit ONNX file inside the folder (overrides --dtype)
   --threads <n>             WASM/CPU threads (default: cores, up to 4)
   -h, --help                this help`;
@@ -64,7 +74,12 @@ two texts are; with --file, one sentence vector per line of a file.
 export type LayerSelection = { kind: 'all' } | { kind: 'index'; index: number };
 
 /** What the command does: print one text's run (optionally compared with another), or embed a file's lines. */
-export type Mode = { kind: 'text'; compare?: string } | { kind: 'file'; path: string; batchSize: number };
+export type Mode =
+  | { kind: 'text'; compare?: string }
+  | { kind: 'file'; path: string; batchSize: number }
+  /** --tag: the examples file, and the text's file when it comes from --file. */
+  | { kind: 'tag'; examples: string; file?: string; k: number }
+  | { kind: 'probe'; examples: string; task: 'sentence' | 'token' };
 
 export interface CliOptions {
   model?: string;
@@ -158,6 +173,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'model-file': { type: 'string' },
         threads: { type: 'string' },
         windows: { type: 'string' },
+        tag: { type: 'string' },
+        k: { type: 'string' },
+        probe: { type: 'string' },
+        task: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -210,6 +229,8 @@ function modeOf(v: Record<string, string | boolean | undefined>, format: CliOpti
   const conflict = (a: string, b: string) => {
     if (given(a) && given(b)) throw new UsageError(`--${a} cannot be used with --${b}`);
   };
+  const few = fewShotMode(v, format, given, conflict);
+  if (few) return few;
   if (typeof v.file === 'string') {
     for (const other of ['text', 'pair', 'compare', 'layers', 'attentions']) conflict('file', other);
     if (format === 'tsv') throw new UsageError('--file writes JSON lines or, with --format npy, one .npy');
@@ -229,6 +250,50 @@ function modeOf(v: Record<string, string | boolean | undefined>, format: CliOpti
   for (const option of ['layer', 'pooling'])
     if (given(option)) throw new UsageError(`--${option} applies to --compare and --file`);
   return { kind: 'text' };
+}
+
+/** --tag and --probe, after rejecting options that do not go with them; undefined for the other modes. */
+function fewShotMode(
+  v: Record<string, string | boolean | undefined>,
+  format: CliOptions['format'],
+  given: (name: string) => boolean,
+  conflict: (a: string, b: string) => void,
+): Mode | undefined {
+  const json = (option: string) => {
+    if (format !== 'json')
+      throw new UsageError(`--${option} prints JSON: it cannot be used with --format ${format}`);
+  };
+  if (typeof v.probe === 'string') {
+    for (const other of [
+      'tag',
+      'text',
+      'file',
+      'pair',
+      'compare',
+      'layers',
+      'layer',
+      'attentions',
+      'k',
+      'batch-size',
+    ])
+      conflict('probe', other);
+    json('probe');
+    if (v.task === undefined) throw new UsageError('--probe needs --task sentence or --task token');
+    const task = oneOf('task', v.task as string, ['sentence', 'token'] as const);
+    if (task === 'token' && given('pooling')) throw new UsageError('--pooling applies to --task sentence');
+    return { kind: 'probe', examples: v.probe, task };
+  }
+  if (given('task')) throw new UsageError('--task applies to --probe');
+  if (typeof v.tag === 'string') {
+    for (const other of ['pair', 'compare', 'layers', 'attentions', 'pooling', 'batch-size'])
+      conflict('tag', other);
+    conflict('text', 'file');
+    json('tag');
+    const k = v.k === undefined ? 3 : positiveInteger('k', v.k as string);
+    return { kind: 'tag', examples: v.tag, k, ...(typeof v.file === 'string' && { file: v.file }) };
+  }
+  if (given('k')) throw new UsageError('--k applies to --tag');
+  return undefined;
 }
 
 /** A hidden-state index as typed (negative from the end) resolved to 0..layers; a UsageError when out of range. */

@@ -2,7 +2,7 @@
  * `albert-embed`: the engine headless. Prints tokens, hidden states and attention maps as JSON on stdout (with
  * --compare, two texts' similarity; with --file, a vector per line); everything else goes to stderr; any error is one line on stderr and a non-zero exit (2 for usage errors).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AlbertEngine } from '../engine/albert.ts';
 import { DEFAULT_HUB_MODEL } from '../engine/catalogue.ts';
@@ -10,6 +10,9 @@ import { EngineError } from '../engine/errors.ts';
 import { hubBaseUrl, type ModelSource } from '../engine/modelSource.ts';
 import { precisionSentence } from '../engine/fidelity.ts';
 import { resolvePooling } from '../engine/sentenceModel.ts';
+import { probeSentences, probeTokens, runExamples, runTokens, tagRun } from '../engine/tagRuns.ts';
+import { parseTaggedExamples } from '../engine/tagging.ts';
+import { parseExamples } from '../ui/apply/classify.ts';
 import { fsSource } from '../engine/node/fsSource.ts';
 import {
   hubCacheSource,
@@ -190,6 +193,82 @@ async function runFile(options: CliOptions, path: string, batchSize: number): Pr
   if (options.out) log(`wrote ${options.out}`);
 }
 
+/** An examples file's text; a missing file fails before the model loads. */
+function readExamples(path: string, option: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new Error(`${option} ${path} cannot be read`);
+  }
+}
+
+/** Lines of an examples file that cannot be read, said on stderr (they are left out, as the page does). */
+function warnBadLines(path: string, bad: { line: number; reason?: string }[]): void {
+  for (const { line, reason } of bad)
+    log(
+      `warning: ${path} line ${line} ${reason ? `is left out: ${reason}` : 'is not "label: text" and is left out'}`,
+    );
+}
+
+/** JSON on stdout, or in --out. */
+function printJson(options: CliOptions, value: unknown): void {
+  const text = `${JSON.stringify(value, null, 2)}\n`;
+  if (options.out) {
+    writeFileSync(options.out, text);
+    log(`wrote ${options.out}`);
+  } else process.stdout.write(text);
+}
+
+/** --tag: the text's tokens tagged from bracket-marked example sentences at --layer, by k-NN and by centroid. */
+async function runTag(options: CliOptions, examplesPath: string, file: string | undefined, k: number) {
+  const parsed = parseTaggedExamples(readExamples(examplesPath, '--tag'));
+  warnBadLines(examplesPath, parsed.badLines);
+  const text = options.text ?? (file && file !== '-' ? readExamples(file, '--file') : await readStdin());
+  const source = options.model ? await resolveModelSource(options.model) : await defaultModel();
+  const engine = await loadEngine(options, source);
+  const layer = resolveLayer(options.layer, engine.config.num_hidden_layers);
+  const references = await runExamples(engine, parsed.examples);
+  const target = await runTokens(engine, text);
+  if (target.truncated) log(`input truncated to ${engine.tokenizer.maxLength} tokens`);
+  const tagged = tagRun(references, target, layer, k);
+  await engine.dispose();
+  printJson(options, {
+    model: source.id,
+    layer,
+    k,
+    examples: parsed.examples.length,
+    tokens: target.tokens,
+    tags: tagged.tags,
+    centroidTags: tagged.centroidTags,
+  });
+}
+
+/** --probe: cross-validated accuracy of a linear probe at every hidden state, for a sentence or token task. */
+async function runProbe(options: CliOptions, examplesPath: string, task: 'sentence' | 'token') {
+  const text = readExamples(examplesPath, '--probe');
+  const source = options.model ? await resolveModelSource(options.model) : await defaultModel();
+  const engine = await loadEngine(options, source);
+  let result;
+  if (task === 'sentence') {
+    const parsed = parseExamples(text);
+    warnBadLines(
+      examplesPath,
+      parsed.badLines.map((line) => ({ line })),
+    );
+    result = await probeSentences(
+      engine,
+      parsed.examples,
+      resolvePooling(options.pooling, engine.loaded.sentence),
+    );
+  } else {
+    const parsed = parseTaggedExamples(text);
+    warnBadLines(examplesPath, parsed.badLines);
+    result = probeTokens(await runExamples(engine, parsed.examples));
+  }
+  await engine.dispose();
+  printJson(options, { model: source.id, task, ...result });
+}
+
 /** Whether `path` is a regular file (a FIFO or a device is read once, without counting); throws if unreadable. */
 function inputFile(path: string): boolean {
   let stats;
@@ -208,8 +287,11 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (options.mode.kind === 'file') await runFile(options, options.mode.path, options.mode.batchSize);
-  else await runText(options, options.mode.compare);
+  const mode = options.mode;
+  if (mode.kind === 'file') await runFile(options, mode.path, mode.batchSize);
+  else if (mode.kind === 'tag') await runTag(options, mode.examples, mode.file, mode.k);
+  else if (mode.kind === 'probe') await runProbe(options, mode.examples, mode.task);
+  else await runText(options, mode.compare);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -39,3 +39,22 @@ export const EXAMPLE_TO_CLASSIFY = [
   'The service was slow and the soup was cold.',
   'Charming, clever and full of heart.',
 ].join('\n');
+
+/** Sentences with people (PER), places (LOC) and organisations (ORG) marked, for few-shot token tagging. */
+export const EXAMPLE_ENTITIES = [
+  '[Marie Curie](PER) moved from [Warsaw](LOC) to [Paris](LOC) to study physics.',
+  '[Google](ORG) opened a new office in [Zurich](LOC) last spring.',
+  '[Nelson Mandela](PER) was born in a small village in [South Africa](LOC).',
+  'The [United Nations](ORG) met in [Geneva](LOC) to discuss the treaty.',
+  '[Ada Lovelace](PER) wrote notes on a machine designed by [Charles Babbage](PER).',
+  '[Toyota](ORG) builds cars in [Japan](LOC) and [Canada](LOC).',
+  'Our trip took us from [Lisbon](LOC) along the coast to [Porto](LOC).',
+  '[Albert Einstein](PER) worked at a patent office in [Bern](LOC).',
+  'Shares of [Microsoft](ORG) and [Apple](ORG) rose on Monday.',
+  '[Frida Kahlo](PER) painted in her blue house in [Mexico City](LOC).',
+  'The [Red Cross](ORG) sent doctors to the flooded towns.',
+  'We had dinner with [Sofia](PER) at a cafe near the river.',
+].join('\n');
+
+/** A text to tag with the entity examples. */
+export const EXAMPLE_TO_TAG = 'Angela Merkel visited Microsoft in Seattle before flying to Berlin.';

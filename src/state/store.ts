@@ -5,7 +5,12 @@
 import { DEFAULT_OVERLAP } from '../engine/windows.ts';
 import { useMemo } from 'react';
 import { create } from 'zustand';
-import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from '../shared/examples.ts';
+import {
+  EXAMPLE_ENTITIES,
+  EXAMPLE_REVIEWS,
+  EXAMPLE_TO_CLASSIFY,
+  EXAMPLE_TO_TAG,
+} from '../shared/examples.ts';
 import type { ManifestEntry, ModelChoice } from '../shared/models.ts';
 import type { OnnxFileInfo } from '../engine/modelFiles.ts';
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
@@ -106,8 +111,8 @@ export interface ViewSlice {
 }
 
 /** What the page is for at the moment: looking inside one text, or one of the applications. */
-export type Mode = 'inspect' | 'compare' | 'lines' | 'classify';
-export const MODES: Mode[] = ['inspect', 'compare', 'lines', 'classify'];
+export type Mode = 'inspect' | 'compare' | 'lines' | 'classify' | 'tag' | 'probe';
+export const MODES: Mode[] = ['inspect', 'compare', 'lines', 'classify', 'tag', 'probe'];
 
 /** Inputs of the applications; the texts survive a reload (local storage), the pair also lives in the URL. */
 export interface ApplySlice {
@@ -130,6 +135,11 @@ export interface ApplySlice {
   setExamplesText(text: string): void;
   setClassifyText(text: string): void;
   setNeighboursK(k: number): void;
+  /** Token tagging: example sentences with spans marked as `[Paris](LOC)`, and the text to tag. */
+  tagExamplesText: string;
+  tagText: string;
+  setTagExamplesText(text: string): void;
+  setTagText(text: string): void;
 }
 
 export type AppState = ModelSlice & InputSlice & RunSlice & ViewSlice & ApplySlice;
@@ -165,6 +175,8 @@ export const initialState = {
   examplesText: EXAMPLE_REVIEWS,
   classifyText: EXAMPLE_TO_CLASSIFY,
   neighboursK: 3,
+  tagExamplesText: EXAMPLE_ENTITIES,
+  tagText: EXAMPLE_TO_TAG,
 };
 
 export const useStore = create<AppState>()((set) => ({
@@ -194,6 +206,8 @@ export const useStore = create<AppState>()((set) => ({
   setExamplesText: (examplesText) => set({ examplesText }),
   setClassifyText: (classifyText) => set({ classifyText }),
   setNeighboursK: (neighboursK) => set({ neighboursK }),
+  setTagExamplesText: (tagExamplesText) => set({ tagExamplesText }),
+  setTagText: (tagText) => set({ tagText }),
 }));
 
 /**

@@ -3,6 +3,8 @@ import { useStore } from '../state/store.ts';
 import { ClassifyPanel } from './apply/ClassifyPanel.tsx';
 import { ComparePanel } from './apply/ComparePanel.tsx';
 import { LinesPanel } from './apply/LinesPanel.tsx';
+import { ProbePanel } from './apply/ProbePanel.tsx';
+import { TagPanel } from './apply/TagPanel.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { FillMaskPanel } from './FillMaskPanel.tsx';
 import { Messages } from './Messages.tsx';
@@ -48,6 +50,8 @@ export function App() {
           {mode === 'compare' && <ComparePanel />}
           {mode === 'lines' && <LinesPanel />}
           {mode === 'classify' && <ClassifyPanel />}
+          {mode === 'tag' && <TagPanel />}
+          {mode === 'probe' && <ProbePanel />}
         </>
       )}
     </main>

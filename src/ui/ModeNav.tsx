@@ -6,6 +6,8 @@ const LABELS: Record<Mode, string> = {
   compare: 'Compare two sentences',
   lines: 'Many sentences',
   classify: 'Few-shot classification',
+  tag: 'Tag tokens',
+  probe: 'Which layer knows this',
 };
 
 export function ModeNav() {

@@ -178,6 +178,28 @@ export class EngineClient {
     return this.send({ type: 'classify-view', setId, layer, k, pooling });
   }
 
+  /**
+   * Tags a text's tokens from example sentences (each run once, every layer kept); `onProgress` sees each
+   * sentence. The returned id names the kept tagging for `tagView`; `cancel(id)` stops it early.
+   */
+  tag(
+    request: Omit<RequestOf<'tag'>, 'type' | 'id'>,
+    onProgress: (progress: LinesProgress) => void,
+  ): { id: number; done: Reply<'tag'> } {
+    const id = this.nextId;
+    return { id, done: this.send({ type: 'tag', ...request }, { onLines: onProgress }) };
+  }
+
+  /** The tagging `setId` (a `tag` id) again at another layer or k: no new run. */
+  tagView(setId: number, layer: number, k: number): Reply<'tag-view'> {
+    return this.send({ type: 'tag-view', setId, layer, k });
+  }
+
+  /** Cross-validated accuracy of a linear probe at every hidden state. */
+  probe(probe: RequestOf<'probe'>['probe']): Reply<'probe'> {
+    return this.send({ type: 'probe', probe });
+  }
+
   /** Files exported from a view run (moved out of the worker, not copied). */
   export(runId: number, what: ExportKind, layer: number, shown?: ShownRequest): Reply<'export'> {
     return this.send({ type: 'export', runId, what, layer, ...(shown && { shown }) });

@@ -15,6 +15,9 @@ import type { PoolingRequest } from '../engine/sentenceModel.ts';
 import type { Projection } from '../engine/projection.ts';
 import type { Classified } from '../engine/sentences.ts';
 import type { Alignment } from '../engine/similarity.ts';
+import type { ProbeResult } from '../engine/probe.ts';
+import type { TaggedExample, TokenTagging } from '../engine/tagging.ts';
+import type { Span } from '../engine/offsets.ts';
 import type { LoadedModel } from '../engine/albert.ts';
 import type { OnnxFileInfo } from '../engine/modelFiles.ts';
 import type { Precision } from '../engine/onnx/precision.ts';
@@ -122,7 +125,7 @@ export type WorkerRequest =
       /** The layer partial views are drawn at while the lines run. */
       layer: number;
     }
-  /** Stops a running embed-lines or classify request (handled at once, not queued). */
+  /** Stops a running embed-lines, classify or tag request (handled at once, not queued). */
   | { type: 'cancel'; id: number; target: number }
   /** The kept lines at one layer: similarity matrix and its cluster order, neighbours, PCA, and a query's ranking. */
   | { type: 'lines-view'; id: number; setId: number; layer: number; query?: string }
@@ -140,6 +143,12 @@ export type WorkerRequest =
     }
   /** The latest classification scored again from its kept vectors (no new run). */
   | { type: 'classify-view'; id: number; setId: number; layer: number; k: number; pooling: PoolingRequest }
+  /** Few-shot token tagging: the examples and the text run once (every layer kept), tagged at one layer. */
+  | { type: 'tag'; id: number; examples: TaggedExample[]; text: string; layer: number; k: number }
+  /** The latest tagging again at another layer or k, from its kept vectors (no new run). */
+  | { type: 'tag-view'; id: number; setId: number; layer: number; k: number }
+  /** A probe at every hidden state: how well a linear classifier reads the examples' labels there. */
+  | { type: 'probe'; id: number; probe: ProbeTask }
   /** Files of the latest view run: all hidden states or all attention maps as .npy, or the Projector pair. */
   | {
       type: 'export';
@@ -205,6 +214,26 @@ export interface LinesView {
   projection: Projection;
   /** The lines ranked by a query, best first, when one was given. */
   ranking?: { index: number; cosine: number }[];
+}
+
+/** What a probe learns: sentence labels from pooled vectors, or token tags from token vectors. */
+export type ProbeTask =
+  | { task: 'sentence'; examples: { label: string; text: string }[]; pooling: PoolingRequest }
+  | { task: 'token'; examples: TaggedExample[] };
+
+/** A text's tokens tagged from the examples at one layer, with what each tag came from. */
+export interface TagView extends TokenTagging {
+  /** The tagging's id (its `tag` request's), for `tag-view`. */
+  setId: number;
+  layer: number;
+  k: number;
+  tokens: string[];
+  special: boolean[];
+  /** Each token's span in the text (null for specials). */
+  offsets: Span[];
+  truncated: boolean;
+  /** The examples' tagged tokens, which `scores[i].neighbours[j].reference` indexes. */
+  references: { sentence: number; token: number; piece: string; label: string }[];
 }
 
 /** Lines one embed-lines request may hold (each keeps L+1 pooled vectors: 2,000 × 13 × 768 floats is 80 MB). */
@@ -297,6 +326,10 @@ export interface Replies {
   'lines-vectors': FloatTensor;
   classify: { results: Classified[]; cancelled: boolean } & Truncation;
   'classify-view': Classified[];
+  /** `view` is absent when the tagging was cancelled. */
+  tag: { view?: TagView; cancelled: boolean };
+  'tag-view': TagView;
+  probe: ProbeResult;
   cancel: void;
   export: ExportFile[];
   debug: void;

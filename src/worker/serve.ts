@@ -7,8 +7,10 @@ import { EngineError, messageOf } from '../engine/errors.ts';
 import type { FileProgress } from '../engine/modelSource.ts';
 import { cacheUsage, clearCache } from './cachedSource.ts';
 import { ApplyHost } from './applyHost.ts';
+import { TagHost } from './tagHost.ts';
 import { EngineHost, type HostOptions } from './engineHost.ts';
 import type {
+  LinesProgress,
   Port,
   Replies,
   RequestOf,
@@ -71,6 +73,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
     onBackendChanged: (info, notice) => send({ type: 'backend-changed', id: 0, info, notice }),
   });
   const apply = new ApplyHost(() => host.requireEngine());
+  const tags = new TagHost(() => host.requireEngine());
   let latestViewRun = 0;
   let queue: Promise<void> = Promise.resolve();
 
@@ -161,6 +164,18 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
       case 'classify-view':
         reply(request, apply.classifyView(request.setId, request.layer, request.k, request.pooling));
         return;
+      case 'tag': {
+        const { examples, text, layer, k } = request;
+        const progress = (p: LinesProgress) => send({ type: 'lines-progress', id: request.id, progress: p });
+        reply(request, await tags.tag(request.id, examples, text, layer, k, progress));
+        return;
+      }
+      case 'tag-view':
+        reply(request, tags.tagView(request.setId, request.layer, request.k));
+        return;
+      case 'probe':
+        reply(request, await tags.probe(request.probe));
+        return;
       case 'cancel':
         return; // handled as it arrives, below
       case 'export': {
@@ -192,6 +207,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
     // A cancel must not wait behind the job it stops.
     if (request.type === 'cancel') {
       apply.cancel(request.target);
+      tags.cancel(request.target);
       reply(request, undefined);
       return;
     }

@@ -14,7 +14,24 @@ const loadPlotly = () =>
     (m) => (m as unknown as { default?: PlotlyModule }).default ?? m,
   ));
 
-export function Plot({ figure, testId, height = 320 }: { figure: Figure; testId: string; height?: number }) {
+/** A plotly div's event hook (plotly adds it to the node it draws in). */
+interface PlotlyNode extends HTMLDivElement {
+  on?(event: 'plotly_click', handler: (e: { points: { x: unknown }[] }) => void): void;
+  removeAllListeners?(event: string): void;
+}
+
+/** `onPointClick` gets the x value of a clicked point (a layer, in the per-layer charts). */
+export function Plot({
+  figure,
+  testId,
+  height = 320,
+  onPointClick,
+}: {
+  figure: Figure;
+  testId: string;
+  height?: number;
+  onPointClick?: (x: number) => void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string>();
   const filename = testId.replace(/\W+/g, '-');
@@ -33,8 +50,9 @@ export function Plot({ figure, testId, height = 320 }: { figure: Figure; testId:
     void Promise.all([loadPlotly(), nextTask])
       .then(([Plotly]) => {
         if (cancelled || !ref.current) return;
+        const node: PlotlyNode = ref.current;
         return Plotly.react(
-          ref.current,
+          node,
           figure.data,
           { height, autosize: true, margin: { l: 60, r: 20, t: 40, b: 40 }, ...figure.layout },
           {
@@ -42,13 +60,16 @@ export function Plot({ figure, testId, height = 320 }: { figure: Figure; testId:
             displaylogo: false,
             toImageButtonOptions: { filename },
           },
-        );
+        ).then(() => {
+          node.removeAllListeners?.('plotly_click');
+          if (onPointClick) node.on?.('plotly_click', (e) => onPointClick(Number(e.points[0]?.x)));
+        });
       })
       .catch((e: unknown) => setError((e as Error).message));
     return () => {
       cancelled = true;
     };
-  }, [figure, height, filename]);
+  }, [figure, height, filename, onPointClick]);
   useEffect(() => {
     const node = ref.current;
     return () => {

@@ -1,0 +1,119 @@
+/**
+ * The worker's side of token tagging and layer probes. Tagging runs each example sentence and the text once,
+ * keeps every layer's token vectors, and tags again at another layer or k from them; probes train one
+ * classifier per hidden state. The numbers come from engine/tagRuns.ts, as the CLI's do. Knows nothing
+ * about messages.
+ */
+import type { AlbertEngine } from '../engine/albert.ts';
+import { EngineError } from '../engine/errors.ts';
+import type { ProbeResult } from '../engine/probe.ts';
+import { resolvePooling } from '../engine/sentenceModel.ts';
+import {
+  probeSentences,
+  probeTokens,
+  runExamples,
+  runTokens,
+  tagRun,
+  type TagReferences,
+  type TokenRun,
+} from '../engine/tagRuns.ts';
+import type { TaggedExample } from '../engine/tagging.ts';
+import type { LinesProgress, ProbeTask, TagView } from './protocol.ts';
+
+/** Example sentences one tagging or probe may run (each keeps L+1 vectors per token). */
+export const MAX_TAG_EXAMPLES = 200;
+
+/** Thrown inside a job to stop it when its cancel arrives. */
+class Cancelled extends Error {}
+
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+export class TagHost {
+  private kept: { id: number; engine: AlbertEngine; references: TagReferences; target: TokenRun } | undefined;
+  private readonly cancelled = new Set<number>();
+
+  constructor(private readonly engine: () => AlbertEngine) {}
+
+  cancel(target: number): void {
+    this.cancelled.add(target);
+  }
+
+  /**
+   * Runs the examples and the text (progress after each sentence; a cancel stops between sentences) and tags
+   * the text at `layer` with `k`; `tagView` tags again from the kept vectors.
+   */
+  async tag(
+    id: number,
+    examples: TaggedExample[],
+    text: string,
+    layer: number,
+    k: number,
+    onProgress: (progress: LinesProgress) => void,
+  ): Promise<{ view?: TagView; cancelled: boolean }> {
+    if (!text.trim()) throw new EngineError('input', 'give a text to tag');
+    tooMany(examples.length);
+    const engine = this.engine();
+    this.kept = undefined;
+    const started = performance.now();
+    const total = examples.length + 1;
+    const step = async (done: number) => {
+      onProgress({
+        done,
+        total,
+        linesPerSecond: done / Math.max((performance.now() - started) / 1000, 1e-3),
+      });
+      await nextTask(); // lets a cancel message in
+      if (this.cancelled.has(id)) throw new Cancelled();
+    };
+    try {
+      const references = await runExamples(engine, examples, step);
+      const target = await runTokens(engine, text);
+      this.kept = { id, engine, references, target };
+      return { view: this.tagView(id, layer, k), cancelled: false };
+    } catch (error) {
+      if (error instanceof Cancelled) return { cancelled: true };
+      throw error;
+    } finally {
+      this.cancelled.delete(id);
+    }
+  }
+
+  /** The latest tagging again at another layer or k, from its kept vectors. */
+  tagView(setId: number, layer: number, k: number): TagView {
+    const kept = this.kept;
+    if (kept?.id !== setId || kept.engine !== this.engine())
+      throw new EngineError('input', 'that tagging is gone; tag again');
+    const { references, target } = kept;
+    return {
+      setId,
+      layer,
+      k,
+      tokens: target.tokens,
+      special: target.special,
+      offsets: target.offsets,
+      truncated: target.truncated,
+      ...tagRun(references, target, layer, k),
+      references: references.runs.flatMap((run, sentence) =>
+        references.tags[sentence]!.flatMap((label, token) =>
+          label === null ? [] : [{ sentence, token, piece: run.tokens[token]!, label }],
+        ),
+      ),
+    };
+  }
+
+  /** A probe at every hidden state for a sentence or a token task, cross-validated. */
+  async probe(task: ProbeTask): Promise<ProbeResult> {
+    const engine = this.engine();
+    tooMany(task.examples.length);
+    if (task.task === 'sentence') {
+      const pooling = resolvePooling(task.pooling, engine.loaded.sentence);
+      return probeSentences(engine, task.examples, pooling);
+    }
+    return probeTokens(await runExamples(engine, task.examples));
+  }
+}
+
+function tooMany(count: number): void {
+  if (count > MAX_TAG_EXAMPLES)
+    throw new EngineError('input', `give at most ${MAX_TAG_EXAMPLES} example sentences (got ${count})`);
+}
