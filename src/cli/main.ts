@@ -2,7 +2,7 @@
  * `albert-embed`: the engine headless. Prints tokens, hidden states and attention maps as JSON on stdout (with
  * --compare, two texts' similarity; with --file, a vector per line); everything else goes to stderr; any error is one line on stderr and a non-zero exit (2 for usage errors).
  */
-import { existsSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AlbertEngine } from '../engine/albert.ts';
 import { DEFAULT_HUB_MODEL } from '../engine/catalogue.ts';
@@ -12,12 +12,21 @@ import { precisionSentence } from '../engine/fidelity.ts';
 import { resolvePooling } from '../engine/sentenceModel.ts';
 import { fsSource } from '../engine/node/fsSource.ts';
 import { nodeRuntime, resolveModelSource } from '../engine/node/runtime.ts';
-import { parseCliArgs, resolveLayer, selectedLayers, USAGE, UsageError, type CliOptions } from './args.ts';
+import {
+  parseCliArgs,
+  resolveLayer,
+  selectedLayers,
+  USAGE,
+  UsageError,
+  type CliOptions,
+  type UmapParameters,
+} from './args.ts';
 import { jsonLinesSink, npySink } from './lineSinks.ts';
 import { countLines, embedLines, engineEmbedder, openInput, readLines } from './lines.ts';
 import { writeJson, writeNpy, writeTsv, type Selection } from './output.ts';
 import { Progress } from './progress.ts';
 import { similarity, type Similarity } from './similarity.ts';
+import { heldLines, layoutLines, writeLayout, type HeldLine } from './umap.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
 
@@ -113,7 +122,12 @@ async function runText(options: CliOptions, compare: string | undefined): Promis
 }
 
 /** --file: a pooled vector per line, as JSON lines or one .npy, with progress on stderr. */
-async function runFile(options: CliOptions, path: string, batchSize: number): Promise<void> {
+async function runFile(
+  options: CliOptions,
+  path: string,
+  batchSize: number,
+  umap: UmapParameters | undefined,
+): Promise<void> {
   // Checked before the model loads, so that a typo fails at once.
   const regularFile = path !== '-' && inputFile(path);
   const source = options.model ? await resolveModelSource(options.model) : await defaultModel();
@@ -127,8 +141,12 @@ async function runFile(options: CliOptions, path: string, batchSize: number): Pr
     write: (text) => process.stderr.write(text),
     tty: process.stderr.isTTY === true,
   });
-  const sink =
-    options.format === 'npy' ? npySink(options.out!, engine.config.hidden_size) : jsonLinesSink(options.out);
+  const held = umap && heldLines();
+  const sink = held
+    ? held.sink
+    : options.format === 'npy'
+      ? npySink(options.out!, engine.config.hidden_size)
+      : jsonLinesSink(options.out);
   const done = await embedLines(readLines(openInput(path)), engineEmbedder(engine, layer, pooling), sink, {
     batchSize,
     maxLength: pooling.maxLength ?? engine.tokenizer.maxLength,
@@ -137,7 +155,21 @@ async function runFile(options: CliOptions, path: string, batchSize: number): Pr
   });
   progress.finish(done);
   await engine.dispose();
+  if (held) await printLayout(options.out, held.lines, umap!);
   if (options.out) log(`wrote ${options.out}`);
+}
+
+/** --umap: the held lines laid out, the time it took on stderr, the coordinates as JSON lines. */
+async function printLayout(out: string | undefined, lines: HeldLine[], umap: UmapParameters): Promise<void> {
+  const started = performance.now();
+  const result = await layoutLines(lines, umap);
+  log(
+    `UMAP of ${lines.length} lines (neighbours ${result.neighbours}, min-dist ${result.minDist}, seed ${result.seed}, ` +
+      `${result.epochs} epochs) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const stream = out ? createWriteStream(out) : process.stdout;
+  await writeLayout(stream, lines, result);
+  if (out) await new Promise<void>((resolve) => stream.end(resolve));
 }
 
 /** Whether `path` is a regular file (a FIFO or a device is read once, without counting); throws if unreadable. */
@@ -158,8 +190,9 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (options.mode.kind === 'file') await runFile(options, options.mode.path, options.mode.batchSize);
-  else await runText(options, options.mode.compare);
+  const { mode } = options;
+  if (mode.kind === 'file') await runFile(options, mode.path, mode.batchSize, mode.umap);
+  else await runText(options, mode.compare);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
