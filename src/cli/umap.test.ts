@@ -79,7 +79,7 @@ describe('--umap', () => {
       /--neighbours, --min-dist and --seed apply to --umap/,
       /--min-dist must be a number from 0 to 1 \(got "1\.5"\)/,
       /--neighbours must be at least 2 \(got "1"\)/,
-      /--seed must be a non-negative integer \(got "-3"\)/,
+      /--seed must be a non-negative integer \(got "1\.5"\)/,
       /--umap prints JSON lines: it cannot be used with --format npy/,
     ];
     results.forEach((r, i) => expectOneLineError(r, 2, messages[i]!));
