@@ -2,10 +2,12 @@
  * UMAP of a point cloud (n points × d dimensions, row-major float32) with umap-js, the same code in Node (the
  * CLI, tests) and in the worker, so a seed and the same vectors give the same coordinates in both. umap-js
  * draws every random number (random-projection trees, nearest-neighbour descent, the initial layout, negative
- * samples) from the generator it is given; a seeded one makes it deterministic.
+ * samples) from the generator it is given; a seeded one makes it deterministic. It runs with portable exp, log
+ * and pow (portableMath.ts), since engines' own differ in the last bit and UMAP amplifies that.
  */
 import { UMAP } from 'umap-js';
 import { EngineError } from './errors.ts';
+import { withPortableMath } from './portableMath.ts';
 import type { Projection } from './projection.ts';
 import { seeded } from './random.ts';
 
@@ -110,14 +112,20 @@ export async function umapLayout(
     nEpochs: options.epochs,
     random: seeded(options.seed),
   });
-  const totalEpochs = model.initializeFit(rows(x, n, d));
+  // umap-js calls Math.exp/log/pow; the portable ones make Node and every browser compute the same layout.
+  const data = rows(x, n, d);
+  const totalEpochs = withPortableMath(() => model.initializeFit(data));
   let epoch = 0;
   let cancelled = false;
   const sliceMs = hooks.sliceMs ?? YIELD_EVERY_MS;
   while (epoch < totalEpochs) {
     const sliceStart = performance.now();
-    do epoch = model.step();
-    while (epoch < totalEpochs && performance.now() - sliceStart < sliceMs);
+    epoch = withPortableMath(() => {
+      let done = epoch;
+      do done = model.step();
+      while (done < totalEpochs && performance.now() - sliceStart < sliceMs);
+      return done;
+    });
     hooks.onProgress?.({ epoch, epochs: totalEpochs });
     if (epoch >= totalEpochs) break;
     await nextTask();
