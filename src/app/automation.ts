@@ -9,7 +9,7 @@ import { nested } from '../engine/nested.ts';
 import type { BackendInfo, FloatTensor } from '../engine/types.ts';
 import { useStore } from '../state/store.ts';
 import type { Controller } from './controller.ts';
-import { UMAP_DEFAULTS } from '../engine/umap.ts';
+import { UMAP_DEFAULTS } from '../engine/umapDefaults.ts';
 
 /** Batch size of the API's sentence vectors, the many-sentences panel's, so both give the same numbers. */
 const UMAP_BATCH = 16;

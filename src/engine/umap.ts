@@ -11,11 +11,9 @@ import { withPortableMath } from './portableMath.ts';
 import type { Projection } from './projection.ts';
 import { seeded } from './random.ts';
 
-/** umap-learn's defaults for the neighbourhood and the spacing, and a fixed seed. */
-export const UMAP_DEFAULTS = { neighbours: 15, minDist: 0.1, seed: 42 } as const;
+import { MIN_UMAP_POINTS } from './umapDefaults.ts';
 
-/** Fewer points leave no neighbourhood to speak of: two points are always one neighbour apart. */
-export const MIN_UMAP_POINTS = 3;
+export { MIN_UMAP_POINTS, UMAP_DEFAULTS } from './umapDefaults.ts';
 
 export interface UmapOptions {
   /** Size of each point's neighbourhood (umap-learn's n_neighbors); clamped to 2 … points − 1. */

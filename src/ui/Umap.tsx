@@ -4,7 +4,8 @@
  * running) whenever what it lays out or a setting changes, with its epochs as progress and a cancel button.
  */
 import { useEffect, useState } from 'react';
-import { UMAP_DEFAULTS, type UmapProgress } from '../engine/umap.ts';
+import type { UmapProgress } from '../engine/umap.ts';
+import { UMAP_DEFAULTS } from '../engine/umapDefaults.ts';
 import type { UmapSource, UmapView } from '../worker/protocol.ts';
 import { useJob } from './apply/useJob.ts';
 import { useController } from './controllerContext.ts';
