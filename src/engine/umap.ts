@@ -83,6 +83,19 @@ function checkOptions(options: UmapOptions, n: number): void {
     throw new EngineError('input', `UMAP's seed must be an integer (got ${options.seed})`);
 }
 
+/**
+ * Euclidean distance with plain products (umap-js's own squares with Math.pow, which would go through the
+ * portable pow: five times slower for 768-d vectors).
+ */
+function euclidean(a: number[], b: number[]): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const diff = a[i]! - b[i]!;
+    sum += diff * diff;
+  }
+  return Math.sqrt(sum);
+}
+
 /** The rows of a row-major matrix as the arrays umap-js takes. */
 function rows(x: Float32Array, n: number, d: number): number[][] {
   return Array.from({ length: n }, (_, r) => Array.from(x.subarray(r * d, (r + 1) * d)));
@@ -109,6 +122,7 @@ export async function umapLayout(
     minDist: options.minDist,
     nEpochs: options.epochs,
     random: seeded(options.seed),
+    distanceFn: euclidean,
   });
   // umap-js calls Math.exp/log/pow; the portable ones make Node and every browser compute the same layout.
   const data = rows(x, n, d);
