@@ -201,3 +201,28 @@ test('automation API: umap() of sentences and of one text’s tokens equals Node
     .map((l) => (JSON.parse(l) as { umap: number[] }).umap);
   expect(maxDiff(printed, api.coordinates)).toBeLessThanOrEqual(SAME);
 });
+
+test('many sentences: a long UMAP shows its epochs and stops on cancel, drawing the layout as it stood', async ({
+  page,
+}) => {
+  const app = new Playground(page);
+  await app.open({ model: TINY, backend: 'wasm' });
+  await app.waitReady();
+  await page.getByTestId('mode.lines').click();
+  // 1,500 lines: their layout takes seconds, time enough to cancel it.
+  const words = ['cat', 'dog', 'market', 'rain', 'soup', 'team', 'bank', 'park', 'river', 'song'];
+  const lines = Array.from({ length: 1500 }, (_, i) => `${words[i % 10]} ${words[(i * 7) % 10]} number ${i}`);
+  await app.paste('lines.input', lines.join('\n'));
+  await page.getByTestId('lines.run').click();
+  await expect(page.getByTestId('lines.neighbours').locator('tr')).toHaveCount(50, { timeout: 90_000 });
+  await page.getByTestId('lines.method-umap').check();
+  await expect(page.getByTestId('umap.progress')).toBeVisible();
+  await page.getByTestId('umap.cancel').click();
+  const summary = page.getByTestId('umap.summary');
+  await expect(summary).toContainText('(cancelled: the layout stopped there)');
+  const epochs = Number(/, (\d+) of 500 epochs/.exec((await summary.textContent())!)![1]);
+  expect(epochs).toBeLessThan(500);
+  await expect(page.getByTestId('chart.lines-umap').locator('.gtitle')).toHaveText(
+    'UMAP of the sentence vectors (cancelled)',
+  );
+});
