@@ -45,7 +45,12 @@ export default defineConfig(({ command, mode }) => {
     // onnxruntime-web loads its .wasm and glue .mjs by URL; pre-bundling would move them.
     optimizeDeps: { exclude: ['onnxruntime-web'] },
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm'] },
-    worker: { format: 'es' },
+    worker: {
+      format: 'es',
+      // The minifier would rewrite umap-js's Math.pow(a, b) as a ** b (ES2016), which the portable pow that UMAP
+      // runs with cannot replace (src/engine/portableMath.ts): the layout would then depend on the browser's pow.
+      rolldownOptions: { output: { minify: { compress: { target: 'es2015' } } } },
+    },
     build: { target: 'es2022', chunkSizeWarningLimit: 1024 },
   };
 });

@@ -3,17 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AlbertTokenizer } from '../../src/engine/tokenizer.ts';
 
-/** mulberry32: a small seeded generator. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+export { seeded } from '../../src/engine/random.ts';
 
 /** The whole words of a model folder's vocabulary (pieces `▁word`), without the marker. */
 export function vocabularyWords(modelDir: string): string[] {

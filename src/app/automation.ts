@@ -13,6 +13,30 @@ import type { BackendInfo, FloatTensor } from '../engine/types.ts';
 import type { WindowSummary } from '../engine/windows.ts';
 import { useStore } from '../state/store.ts';
 import type { Controller } from './controller.ts';
+import { UMAP_DEFAULTS } from '../engine/umapDefaults.ts';
+
+/** Batch size of the API's sentence vectors, the many-sentences panel's, so both give the same numbers. */
+const UMAP_BATCH = 16;
+
+/** The vectors `umap()` lays out, with a label per point. */
+async function umapVectors(
+  controller: Controller,
+  texts: string[] | string,
+  layer: number,
+  pooling: PoolingRequest,
+): Promise<{ vectors: FloatTensor; labels: string[] }> {
+  const { client } = controller;
+  if (typeof texts === 'string') {
+    const run = await client.run(texts, undefined, { layers: [layer], attentions: false, lane: 'api' });
+    if (!run) throw new Error('the run was cancelled');
+    const vectors = run.hiddenStates[layer];
+    if (!vectors) throw new Error(`no layer ${layer} in this model`);
+    return { vectors, labels: run.tokens.map((t, i) => `${i} ${t}`) };
+  }
+  const job = client.embedLines({ lines: texts, pooling, batchSize: UMAP_BATCH, layer }, () => undefined);
+  if ((await job.done).cancelled) throw new Error('the lines were cancelled');
+  return { vectors: await client.linesVectors(job.id, layer), labels: texts };
+}
 
 export interface EmbedResult {
   tokens: string[];
@@ -28,6 +52,30 @@ export interface EmbedResult {
   /** With `windows`: [L+1, hidden], per hidden state the mean over windows of each window's mean-pooled vector. */
   documentVectors?: FloatTensor;
   backend: BackendInfo;
+}
+
+export interface UmapApiOptions {
+  layer: number;
+  /** Defaults: 15 neighbours (clamped to points − 1), min-dist 0.1, seed 42, pooling 'auto', 2 dimensions. */
+  neighbours?: number;
+  minDist?: number;
+  seed?: number;
+  pooling?: PoolingRequest;
+  k?: 2 | 3;
+}
+
+export interface UmapApiResult {
+  /** One row per point: [x, y] (or [x, y, z]). */
+  coordinates: number[][];
+  /** Token labels ("0 [CLS]") for a text, the lines for many. */
+  labels: string[];
+  neighbours: number;
+  minDist: number;
+  seed: number;
+  epochs: number;
+  /** The vectors laid out, [points, hidden]. */
+  vectors: FloatTensor;
+  ms: number;
 }
 
 export interface AlbertPlaygroundApi {
@@ -71,6 +119,12 @@ export interface AlbertPlaygroundApi {
     examples: string,
     options: { task: 'sentence' | 'token'; pooling?: PoolingRequest },
   ): Promise<ProbeResult>;
+  /**
+   * UMAP in the worker: one text's token vectors at `layer` (a string; every token, [CLS]/[SEP] included), or
+   * many texts' pooled sentence vectors (an array, embedded as `embedLines` does, batches of 16). Returns each
+   * point's coordinates, what the layout ran with, and the vectors it laid out (so a script can check them).
+   */
+  umap(texts: string[] | string, options: UmapApiOptions): Promise<UmapApiResult>;
   /** A tensor of `embed()` as nested arrays (costs the page a copy: for scripts, not for views). */
   nested(tensor: FloatTensor): unknown[];
   /** Test hooks: lose the WebGPU device, crash the worker. */
@@ -157,6 +211,35 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
       if (parsed.badLines.length)
         throw new Error(parsed.badLines.map((b) => `line ${b.line}: ${b.reason}`).join('; '));
       return controller.client.probe({ task, examples: parsed.examples });
+    },
+    async umap(texts, options) {
+      await controller.ready();
+      const started = performance.now();
+      const { layer, pooling = 'auto', k = 2 } = options;
+      const { vectors, labels } = await umapVectors(controller, texts, layer, pooling);
+      const job = controller.client.umap(
+        {
+          source: { kind: 'vectors', vectors },
+          neighbours: options.neighbours ?? UMAP_DEFAULTS.neighbours,
+          minDist: options.minDist ?? UMAP_DEFAULTS.minDist,
+          seed: options.seed ?? UMAP_DEFAULTS.seed,
+          k,
+        },
+        () => undefined,
+      );
+      const { umap } = await job.done;
+      return {
+        coordinates: Array.from({ length: umap.points }, (_, i) =>
+          Array.from(umap.coordinates.subarray(i * umap.k, (i + 1) * umap.k)),
+        ),
+        labels,
+        neighbours: umap.neighbours,
+        minDist: umap.minDist,
+        seed: umap.seed,
+        epochs: umap.epochs,
+        vectors,
+        ms: performance.now() - started,
+      };
     },
     nested,
     debug: (action) => controller.client.debug(action),

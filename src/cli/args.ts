@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { DTYPE_REQUESTS, type DtypeRequest } from '../engine/dtypes.ts';
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
+import { UMAP_DEFAULTS } from '../engine/umap.ts';
 import { BACKEND_REQUESTS, type BackendRequest } from '../engine/types.ts';
 import { DEFAULT_OVERLAP } from '../engine/windows.ts';
 
@@ -35,6 +36,12 @@ two texts are; with --file, one sentence vector per line of a file.
                             line's vector is that mean over windows of its pooled vectors. With --text or
                             stdin and --file; not with --pair, --compare or --attentions (attention is per
                             window)
+  --umap                    with --file: instead of vectors, each line's 2-D UMAP coordinates of the
+                            pooled vectors, as JSON lines {"line", "text", "tokens", "umap": [x, y]}
+                            (all lines are held until the layout is done; at least 3 lines)
+  --neighbours <n>          UMAP's neighbourhood size (default 15; clamped to lines − 1)
+  --min-dist <d>            UMAP's min_dist, 0..1 (default 0.1)
+  --seed <n>                UMAP's seed: the same seed and vectors give the same coordinates (default 42)
   --pooling mean|cls|max    sentence vector for --compare and --file: the mean of every token ([CLS] and
                             [SEP] included), [CLS]'s vector, or each dimension's maximum. Default: the
                             model's own pooling (and normalization, and max_seq_length) when its folder
@@ -76,10 +83,17 @@ export type LayerSelection = { kind: 'all' } | { kind: 'index'; index: number };
 /** What the command does: print one text's run (optionally compared with another), or embed a file's lines. */
 export type Mode =
   | { kind: 'text'; compare?: string }
-  | { kind: 'file'; path: string; batchSize: number }
+  | { kind: 'file'; path: string; batchSize: number; umap?: UmapParameters }
   /** --tag: the examples file, and the text's file when it comes from --file. */
   | { kind: 'tag'; examples: string; file?: string; k: number }
   | { kind: 'probe'; examples: string; task: 'sentence' | 'token' };
+
+/** --umap's parameters. */
+export interface UmapParameters {
+  neighbours: number;
+  minDist: number;
+  seed: number;
+}
 
 export interface CliOptions {
   model?: string;
@@ -165,6 +179,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
         layer: { type: 'string' },
         pooling: { type: 'string' },
         'batch-size': { type: 'string' },
+        umap: { type: 'boolean', default: false },
+        neighbours: { type: 'string' },
+        'min-dist': { type: 'string' },
+        seed: { type: 'string' },
         attentions: { type: 'boolean', default: false },
         format: { type: 'string', default: 'json' },
         out: { type: 'string' },
@@ -236,9 +254,11 @@ function modeOf(v: Record<string, string | boolean | undefined>, format: CliOpti
     if (format === 'tsv') throw new UsageError('--file writes JSON lines or, with --format npy, one .npy');
     const batchSize =
       v['batch-size'] === undefined ? 16 : positiveInteger('batch-size', v['batch-size'] as string);
-    return { kind: 'file', path: v.file, batchSize };
+    return { kind: 'file', path: v.file, batchSize, ...umapOf(v, format) };
   }
-  if (given('batch-size')) throw new UsageError('--batch-size applies to --file');
+  for (const option of ['batch-size', 'umap'])
+    if (given(option)) throw new UsageError(`--${option} applies to --file`);
+  if (UMAP_OPTIONS.some(given)) throw new UsageError('--neighbours, --min-dist and --seed apply to --umap');
   // Attention is per window: no one map covers a windowed text; and a pair or a comparison is truncated.
   for (const other of ['pair', 'compare', 'attentions']) conflict('windows', other);
   if (typeof v.compare === 'string') {
@@ -294,6 +314,35 @@ function fewShotMode(
   }
   if (given('k')) throw new UsageError('--k applies to --tag');
   return undefined;
+}
+
+const UMAP_OPTIONS = ['neighbours', 'min-dist', 'seed'];
+
+/** --umap's parameters, checked; none without --umap. */
+function umapOf(
+  v: Record<string, string | boolean | undefined>,
+  format: CliOptions['format'],
+): { umap?: UmapParameters } {
+  if (!v.umap) {
+    if (UMAP_OPTIONS.some((o) => v[o] !== undefined))
+      throw new UsageError('--neighbours, --min-dist and --seed apply to --umap');
+    return {};
+  }
+  if (format !== 'json')
+    throw new UsageError(`--umap prints JSON lines: it cannot be used with --format ${format}`);
+  const neighbours =
+    v.neighbours === undefined
+      ? UMAP_DEFAULTS.neighbours
+      : positiveInteger('neighbours', v.neighbours as string);
+  if (neighbours < 2) throw new UsageError(`--neighbours must be at least 2 (got "${v.neighbours}")`);
+  const minDistText = (v['min-dist'] as string | undefined) ?? String(UMAP_DEFAULTS.minDist);
+  const minDist = Number(minDistText);
+  if (!/^\d*\.?\d+$/.test(minDistText) || minDist > 1)
+    throw new UsageError(`--min-dist must be a number from 0 to 1 (got "${minDistText}")`);
+  const seedText = (v.seed as string | undefined) ?? String(UMAP_DEFAULTS.seed);
+  if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(Number(seedText)))
+    throw new UsageError(`--seed must be a non-negative integer (got "${seedText}")`);
+  return { umap: { neighbours, minDist, seed: Number(seedText) } };
 }
 
 /** A hidden-state index as typed (negative from the end) resolved to 0..layers; a UsageError when out of range. */

@@ -2,7 +2,7 @@
  * `albert-embed`: the engine headless. Prints tokens, hidden states and attention maps as JSON on stdout (with
  * --compare, two texts' similarity; with --file, a vector per line); everything else goes to stderr; any error is one line on stderr and a non-zero exit (2 for usage errors).
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AlbertEngine } from '../engine/albert.ts';
 import { DEFAULT_HUB_MODEL } from '../engine/catalogue.ts';
@@ -23,12 +23,21 @@ import {
 } from '../engine/node/hubCacheSource.ts';
 import { nodeRuntime, resolveModelSource } from '../engine/node/runtime.ts';
 import { runWindows, type WindowedRun } from '../engine/windows.ts';
-import { parseCliArgs, resolveLayer, selectedLayers, USAGE, UsageError, type CliOptions } from './args.ts';
+import {
+  parseCliArgs,
+  resolveLayer,
+  selectedLayers,
+  USAGE,
+  UsageError,
+  type CliOptions,
+  type UmapParameters,
+} from './args.ts';
 import { jsonLinesSink, npySink } from './lineSinks.ts';
 import { countLines, embedLines, engineEmbedder, openInput, readLines, windowedEmbedder } from './lines.ts';
 import { writeJson, writeNpy, writeTsv, type Selection } from './output.ts';
 import { downloadProgress, Progress } from './progress.ts';
 import { similarity, type Similarity } from './similarity.ts';
+import { heldLines, layoutLines, writeLayout, type HeldLine } from './umap.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
 
@@ -156,7 +165,12 @@ function windowsSentence({ windows, run }: WindowedRun): string {
 }
 
 /** --file: a pooled vector per line, as JSON lines or one .npy, with progress on stderr. */
-async function runFile(options: CliOptions, path: string, batchSize: number): Promise<void> {
+async function runFile(
+  options: CliOptions,
+  path: string,
+  batchSize: number,
+  umap: UmapParameters | undefined,
+): Promise<void> {
   // Checked before the model loads, so that a typo fails at once.
   const regularFile = path !== '-' && inputFile(path);
   const source = options.model
@@ -172,8 +186,12 @@ async function runFile(options: CliOptions, path: string, batchSize: number): Pr
     write: (text) => process.stderr.write(text),
     tty: process.stderr.isTTY === true,
   });
-  const sink =
-    options.format === 'npy' ? npySink(options.out!, engine.config.hidden_size) : jsonLinesSink(options.out);
+  const held = umap && heldLines();
+  const sink = held
+    ? held.sink
+    : options.format === 'npy'
+      ? npySink(options.out!, engine.config.hidden_size)
+      : jsonLinesSink(options.out);
   const embedder =
     options.windows === undefined
       ? engineEmbedder(engine, layer, pooling)
@@ -190,6 +208,7 @@ async function runFile(options: CliOptions, path: string, batchSize: number): Pr
   });
   progress.finish(done);
   await engine.dispose();
+  if (held) await printLayout(options.out, held.lines, umap!);
   if (options.out) log(`wrote ${options.out}`);
 }
 
@@ -269,6 +288,19 @@ async function runProbe(options: CliOptions, examplesPath: string, task: 'senten
   printJson(options, { model: source.id, task, ...result });
 }
 
+/** --umap: the held lines laid out, the time it took on stderr, the coordinates as JSON lines. */
+async function printLayout(out: string | undefined, lines: HeldLine[], umap: UmapParameters): Promise<void> {
+  const started = performance.now();
+  const result = await layoutLines(lines, umap);
+  log(
+    `UMAP of ${lines.length} lines (neighbours ${result.neighbours}, min-dist ${result.minDist}, seed ${result.seed}, ` +
+      `${result.epochs} epochs) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const stream = out ? createWriteStream(out) : process.stdout;
+  await writeLayout(stream, lines, result);
+  if (out) await new Promise<void>((resolve) => stream.end(resolve));
+}
+
 /** Whether `path` is a regular file (a FIFO or a device is read once, without counting); throws if unreadable. */
 function inputFile(path: string): boolean {
   let stats;
@@ -287,8 +319,8 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const mode = options.mode;
-  if (mode.kind === 'file') await runFile(options, mode.path, mode.batchSize);
+  const { mode } = options;
+  if (mode.kind === 'file') await runFile(options, mode.path, mode.batchSize, mode.umap);
   else if (mode.kind === 'tag') await runTag(options, mode.examples, mode.file, mode.k);
   else if (mode.kind === 'probe') await runProbe(options, mode.examples, mode.task);
   else await runText(options, mode.compare);

@@ -26,7 +26,8 @@ function copyRows(t: FloatTensor, keep: number[], out: Float32Array, offset: num
   return offset;
 }
 
-function stack(tensors: FloatTensor[], keep: number[][]): { x: Float32Array; n: number; d: number } {
+/** The kept rows of [tokens, width] tensors, one after another, as one row-major matrix (n × d). */
+export function stack(tensors: FloatTensor[], keep: number[][]): { x: Float32Array; n: number; d: number } {
   const d = tensors[0]?.dims[1] ?? 0;
   const n = keep.reduce((s, k) => s + k.length, 0);
   const x = new Float32Array(n * d);

@@ -1,14 +1,15 @@
 /**
- * "PCA projection": the token vectors at the selected layer in 2-D or 3-D, or every token's path through the
+ * "PCA projection" (or UMAP): the token vectors at the selected layer in 2-D or 3-D, or every token's path through the
  * layers in one shared basis; other texts (one per line) can join on the same axes, coloured by text. The
  * decomposition runs in the worker; only coordinates cross.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { PCA_MODES, useHidden, useStore, type PcaMode } from '../state/store.ts';
-import { pcaPaths, pcaScatter } from './charts/projection.ts';
+import { pcaPaths, pcaScatter, umapScatter } from './charts/projection.ts';
 import { Plot } from './charts/Plot.tsx';
 import { useController } from './controllerContext.ts';
 import { useFetched } from './useFetched.ts';
+import { MethodControls, UmapStatus, useMethod, useUmapLayout } from './Umap.tsx';
 
 const MODE_LABELS: Record<PcaMode, string> = { '2d': '2-D', '3d': '3-D', paths: 'Paths through the layers' };
 const TYPING_DELAY_MS = 400;
@@ -56,9 +57,29 @@ export function ProjectionView() {
         .filter(Boolean),
     [compareTexts],
   );
-  const key = run
-    ? JSON.stringify([run.runId, mode === 'paths' ? 'all' : layer, mode, hide, compare])
-    : undefined;
+  const method = useMethod();
+  const umap = method.method === 'umap';
+  const umapK = mode === '3d' ? 3 : 2;
+  const layout = useUmapLayout(
+    run && umap ? { kind: 'tokens', runId: run.runId, layer, compare, hide } : undefined,
+    run && umap ? JSON.stringify([run.runId, layer, hide, compare]) : undefined,
+    method.settings,
+    umapK,
+  );
+  const umapFigure = useMemo(
+    () =>
+      layout.view &&
+      umapScatter(
+        layout.view,
+        layout.view.umap.k === 3 ? 3 : 2,
+        `UMAP of the token vectors${layout.view.cancelled ? ' (cancelled)' : ''}`,
+      ),
+    [layout.view],
+  );
+  const key =
+    run && !umap
+      ? JSON.stringify([run.runId, mode === 'paths' ? 'all' : layer, mode, hide, compare])
+      : undefined;
   const fetched = useFetched(key, () =>
     client.projection({
       runId: run!.runId,
@@ -107,7 +128,20 @@ export function ProjectionView() {
         </label>
       </div>
       <CompareTexts />
-      {fetched.error ? (
+      <MethodControls testId="projection" {...method} />
+      {umap ? (
+        <>
+          {mode === 'paths' && (
+            <p className="hint">
+              Paths are drawn with PCA (one basis over all layers); UMAP lays out this layer.
+            </p>
+          )}
+          <UmapStatus layout={layout} />
+          {umapFigure && (
+            <Plot figure={umapFigure} testId="chart.projection" height={umapK === 3 ? 560 : 480} />
+          )}
+        </>
+      ) : fetched.error ? (
         <p className="error" data-testid="projection.error">
           Could not project: {fetched.error}
         </p>
@@ -116,7 +150,7 @@ export function ProjectionView() {
       ) : (
         <p>projecting…</p>
       )}
-      {fetched.value && (
+      {!umap && fetched.value && (
         <p className="hint" data-testid="projection.variance">
           Explained variance:{' '}
           {fetched.value.projection.explainedRatio

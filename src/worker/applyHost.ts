@@ -22,6 +22,7 @@ import {
   similarityMatrix,
   type Classified,
 } from '../engine/sentences.ts';
+import { umapLayout, type UmapOptions, type UmapProgress, type UmapResult } from '../engine/umap.ts';
 import { crossSegmentAttention, perLayerSimilarity, tokenAlignment } from '../engine/similarity.ts';
 import type { FloatTensor } from '../engine/types.ts';
 import {
@@ -29,6 +30,7 @@ import {
   type CompareView,
   type LinesProgress,
   type LinesView,
+  type PointVectors,
   type Truncation,
 } from './protocol.ts';
 
@@ -217,6 +219,34 @@ export class ApplyHost {
     const data = new Float32Array(vectors.length * width);
     vectors.forEach((v, i) => data.set(v, i * width));
     return { data, dims: [vectors.length, width] };
+  }
+
+  /** The kept lines' vectors at one layer as UMAP points, labelled by line index. */
+  linePoints(setId: number, layer: number): PointVectors {
+    const vectors = this.linesVectors(setId, layer);
+    const labels = Array.from({ length: vectors.dims[0]! }, (_, i) => String(i));
+    return { vectors, labels, groups: labels.map(() => 0), groupNames: ['lines'] };
+  }
+
+  /**
+   * A UMAP layout of [points, width] vectors, epochs reported as they run; a cancel of `id` stops it at the
+   * next pause, with the layout so far.
+   */
+  async umap(
+    id: number,
+    vectors: FloatTensor,
+    options: UmapOptions,
+    onProgress: (progress: UmapProgress) => void,
+  ): Promise<UmapResult> {
+    const [n, d] = vectors.dims as [number, number];
+    try {
+      return await umapLayout(vectors.data, n, d, options, {
+        onProgress,
+        shouldStop: () => this.cancelled.has(id),
+      });
+    } finally {
+      this.cancelled.delete(id);
+    }
   }
 
   private requireSet(setId: number, layer: number): LineSet {

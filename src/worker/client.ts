@@ -5,6 +5,7 @@
  * once. Takes a port factory, so tests can inject fakes.
  */
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
+import type { UmapProgress } from '../engine/umap.ts';
 import type { BackendRequest, DtypeRequest } from '../engine/types.ts';
 import type {
   Hidden,
@@ -57,6 +58,7 @@ interface Pending {
   onProgress?: LoadRequest['onProgress'];
   onWarming?: () => void;
   onLines?: (progress: LinesProgress, partial?: LinesView) => void;
+  onUmap?: (progress: UmapProgress) => void;
 }
 
 /** A request without its id (the client assigns it), one variant at a time. */
@@ -153,6 +155,18 @@ export class EngineClient {
     return { id, done: this.send({ type: 'embed-lines', ...request }, { onLines: onProgress }) };
   }
 
+  /**
+   * A UMAP layout in the worker; `onProgress` sees the epochs as they run. `cancel(id)` stops it, and it
+   * resolves with the layout so far.
+   */
+  umap(
+    request: Omit<RequestOf<'umap'>, 'type' | 'id'>,
+    onProgress: (progress: UmapProgress) => void,
+  ): { id: number; done: Reply<'umap'> } {
+    const id = this.nextId;
+    return { id, done: this.send({ type: 'umap', ...request }, { onUmap: onProgress }) };
+  }
+
   cancel(target: number): Reply<'cancel'> {
     return this.send({ type: 'cancel', target });
   }
@@ -233,7 +247,7 @@ export class EngineClient {
 
   private send<T extends RequestType>(
     body: Body<T>,
-    hooks: Pick<Pending, 'onProgress' | 'onWarming' | 'onLines'> = {},
+    hooks: Pick<Pending, 'onProgress' | 'onWarming' | 'onLines' | 'onUmap'> = {},
   ): Reply<T> {
     const id = this.nextId++;
     const request = Object.assign({ id }, body) as WorkerRequest;
@@ -276,6 +290,7 @@ export class EngineClient {
     if (event.type === 'progress') return pending.onProgress?.(event.file, event.loaded, event.total);
     if (event.type === 'warming') return pending.onWarming?.();
     if (event.type === 'lines-progress') return pending.onLines?.(event.progress, event.partial);
+    if (event.type === 'umap-progress') return pending.onUmap?.(event.progress);
     this.pending.delete(event.id);
     if (event.type === 'error') return pending.reject(new EngineFailure(event.error));
     const superseded =

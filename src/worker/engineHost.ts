@@ -30,15 +30,17 @@ import type {
   Hidden,
   ModelInfo,
   ModelLocation,
+  PointVectors,
   ProjectionRequest,
   ProjectionView,
   RunView,
   RunWant,
   ExportKind,
   ShownRequest,
+  UmapSource,
   WorkerRequest,
 } from './protocol.ts';
-import { attentionMap, attentionRow, attentionThumbnails, projection } from './runViews.ts';
+import { attentionMap, attentionRow, attentionThumbnails, projection, tokenVectors } from './runViews.ts';
 
 /** Which onnxruntime-web build a load needs. */
 export type RuntimeKind = 'wasm' | 'webgpu';
@@ -327,7 +329,18 @@ export class EngineHost {
   /** PCA of the latest view run's tokens, with compared texts run (once each) and projected on the same axes. */
   async projection(request: Omit<ProjectionRequest, 'type' | 'id'>): Promise<ProjectionView> {
     const kept = this.kept(request.runId);
-    const texts = [...new Set(request.compare.map((t) => t.trim()).filter(Boolean))];
+    return projection(kept, await this.comparedRuns(request.compare), request);
+  }
+
+  /** The token vectors a UMAP of the projection view lays out (the PCA's points, at one layer). */
+  async tokenVectors(source: Extract<UmapSource, { kind: 'tokens' }>): Promise<PointVectors> {
+    const kept = this.kept(source.runId);
+    return tokenVectors(kept, await this.comparedRuns(source.compare), source.layer, source.hide);
+  }
+
+  /** Runs of the compared texts, each run once and kept while it stays in the compare box. */
+  private async comparedRuns(compare: string[]): Promise<{ run: AlbertRun; text: string }[]> {
+    const texts = [...new Set(compare.map((t) => t.trim()).filter(Boolean))];
     if (texts.length > MAX_COMPARED)
       throw new EngineError('input', `compare at most ${MAX_COMPARED} texts at once (got ${texts.length})`);
     const compared: { run: AlbertRun; text: string }[] = [];
@@ -341,7 +354,7 @@ export class EngineHost {
     }
     // Forget texts no longer compared, so memory follows the box's contents.
     for (const text of this.compared.keys()) if (!texts.includes(text)) this.compared.delete(text);
-    return projection(kept, compared, request);
+    return compared;
   }
 
   /** Export files of the latest view run, from the numbers the worker holds. */

@@ -18,6 +18,7 @@ import type { Alignment } from '../engine/similarity.ts';
 import type { ProbeResult } from '../engine/probe.ts';
 import type { TaggedExample, TokenTagging } from '../engine/tagging.ts';
 import type { Span } from '../engine/offsets.ts';
+import type { UmapProgress, UmapResult } from '../engine/umap.ts';
 import type { LoadedModel } from '../engine/albert.ts';
 import type { OnnxFileInfo } from '../engine/modelFiles.ts';
 import type { Precision } from '../engine/onnx/precision.ts';
@@ -125,7 +126,7 @@ export type WorkerRequest =
       /** The layer partial views are drawn at while the lines run. */
       layer: number;
     }
-  /** Stops a running embed-lines, classify or tag request (handled at once, not queued). */
+  /** Stops a running embed-lines, classify, tag or umap request (handled at once, not queued). */
   | { type: 'cancel'; id: number; target: number }
   /** The kept lines at one layer: similarity matrix and its cluster order, neighbours, PCA, and a query's ranking. */
   | { type: 'lines-view'; id: number; setId: number; layer: number; query?: string }
@@ -149,6 +150,8 @@ export type WorkerRequest =
   | { type: 'tag-view'; id: number; setId: number; layer: number; k: number }
   /** A probe at every hidden state: how well a linear classifier reads the examples' labels there. */
   | { type: 'probe'; id: number; probe: ProbeTask }
+  /** A UMAP layout of token vectors, kept sentence vectors or vectors sent along; progress as epochs run. */
+  | UmapRequest
   /** Files of the latest view run: all hidden states or all attention maps as .npy, or the Projector pair. */
   | {
       type: 'export';
@@ -184,6 +187,44 @@ export interface ProjectionView {
   groupNames: string[];
   /** How many layers the scores cover (1, or L+1 for paths). */
   layers: number;
+}
+
+/** Where a UMAP's points come from. */
+export type UmapSource =
+  /** The latest view run's tokens at one layer, with compared texts (as the PCA view has them). */
+  | { kind: 'tokens'; runId: number; layer: number; compare: string[]; hide: Hidden }
+  /** A kept many-sentences set's vectors at one layer (setId: its embed-lines request). */
+  | { kind: 'lines'; setId: number; layer: number }
+  /** Vectors the page already has, [points, width]. */
+  | { kind: 'vectors'; vectors: FloatTensor };
+
+export interface UmapRequest {
+  type: 'umap';
+  id: number;
+  source: UmapSource;
+  /** Neighbourhood size (clamped to points − 1), min-dist (0..1) and seed, as umap-learn names them. */
+  neighbours: number;
+  minDist: number;
+  seed: number;
+  k: 2 | 3;
+}
+
+/** Points with their vectors, labels and groups, before a layout. */
+export interface PointVectors {
+  vectors: FloatTensor;
+  labels: string[];
+  groups: number[];
+  groupNames: string[];
+}
+
+/**
+ * A UMAP layout as the projection charts take it (`projection.scores`: float32 coordinates, no explained
+ * variance), with the exact float64 layout and what it ran with in `umap`. A cancelled one holds the layout
+ * after the epochs that ran.
+ */
+export interface UmapView extends ProjectionView {
+  umap: UmapResult;
+  cancelled: boolean;
 }
 
 /** Two texts compared: their tokens, the cosine of their pooled vectors at every layer for every pooling. */
@@ -330,6 +371,7 @@ export interface Replies {
   tag: { view?: TagView; cancelled: boolean };
   'tag-view': TagView;
   probe: ProbeResult;
+  umap: UmapView;
   cancel: void;
   export: ExportFile[];
   debug: void;
@@ -345,6 +387,8 @@ export type WorkerEvent =
   | { type: 'warming'; id: number }
   /** Progress of embed-lines or classify, with a partial view of the lines so far now and then. */
   | { type: 'lines-progress'; id: number; progress: LinesProgress; partial?: LinesView }
+  /** Epochs of a umap request so far. */
+  | { type: 'umap-progress'; id: number; progress: UmapProgress }
   /** The answer to request `id` (its type's entry in Replies). */
   | { type: 'reply'; id: number; value: Replies[RequestType] }
   /** Unsolicited: the backend changed under a loaded model (the GPU was lost); `info` is the new state. */

@@ -6,9 +6,9 @@
 import type { AlbertRun } from '../engine/albert.ts';
 import { downsampleMax, headAverage, headMap, withoutTokens } from '../engine/analysis.ts';
 import { EngineError } from '../engine/errors.ts';
-import { projectPaths, projectTogether } from '../engine/projection.ts';
+import { projectPaths, projectTogether, stack } from '../engine/projection.ts';
 import type { FloatTensor } from '../engine/types.ts';
-import type { Hidden, ProjectionRequest, ProjectionView } from './protocol.ts';
+import type { Hidden, PointVectors, ProjectionRequest, ProjectionView } from './protocol.ts';
 
 type Head = number | 'mean';
 
@@ -112,18 +112,27 @@ export function attentionRow(
 
 const short = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
 
+/** The points of a token projection: which rows of each run it keeps, and a label and group per point. */
+interface TokenPoints {
+  sets: AlbertRun[];
+  keep: number[][];
+  labels: string[];
+  groups: number[];
+  groupNames: string[];
+}
+
 /**
- * PCA coordinates of the main run's tokens (and of each compared text's), at one layer or over all layers
- * ("paths"). Groups are segments for a single text, texts when comparing.
+ * The main run's tokens and each compared text's, less the hidden ones. Groups are segments for a single text,
+ * texts when comparing.
  */
-export function projection(
+function tokenPoints(
   main: { run: AlbertRun; text: string; pair?: string },
   compared: { run: AlbertRun; text: string }[],
-  request: Pick<ProjectionRequest, 'mode' | 'layer' | 'k' | 'hide'>,
-): ProjectionView {
+  hide: Hidden,
+): TokenPoints {
   const sets = [main.run, ...compared.map((c) => c.run)];
   const keep = sets.map((r) => {
-    const drop = hiddenTokens(r, request.hide);
+    const drop = hiddenTokens(r, hide);
     return r.tokens.map((_, i) => i).filter((i) => !drop[i]);
   });
   if (keep.reduce((s, k) => s + k.length, 0) < 2)
@@ -141,6 +150,25 @@ export function projection(
     : main.pair !== undefined
       ? ['segment A', 'segment B']
       : ['tokens'];
+  return { sets, keep, labels, groups, groupNames };
+}
+
+function layerOf(sets: AlbertRun[], layer: number): FloatTensor[] {
+  const at = sets.map((r) => r.hiddenStates[layer]);
+  if (at.some((t) => !t)) throw new EngineError('input', `no layer ${layer} in this model`);
+  return at as FloatTensor[];
+}
+
+/**
+ * PCA coordinates of the main run's tokens (and of each compared text's), at one layer or over all layers
+ * ("paths"). Groups are segments for a single text, texts when comparing.
+ */
+export function projection(
+  main: { run: AlbertRun; text: string; pair?: string },
+  compared: { run: AlbertRun; text: string }[],
+  request: Pick<ProjectionRequest, 'mode' | 'layer' | 'k' | 'hide'>,
+): ProjectionView {
+  const { sets, keep, labels, groups, groupNames } = tokenPoints(main, compared, request.hide);
   const layerCount = main.run.hiddenStates.length;
   if (request.mode === 'paths') {
     const layers = Array.from({ length: layerCount }, (_, l) => sets.map((r) => r.hiddenStates[l]!));
@@ -152,13 +180,26 @@ export function projection(
       layers: layerCount,
     };
   }
-  const at = sets.map((r) => r.hiddenStates[request.layer]);
-  if (at.some((t) => !t)) throw new EngineError('input', `no layer ${request.layer} in this model`);
   return {
-    projection: projectTogether(at as FloatTensor[], request.k, keep),
+    projection: projectTogether(layerOf(sets, request.layer), request.k, keep),
     labels,
     groups,
     groupNames,
     layers: 1,
   };
+}
+
+/**
+ * The token vectors a UMAP of the projection view lays out: the kept tokens of the main run and each compared
+ * text at one layer, as one [points, hidden] matrix, with the same labels and groups as the PCA.
+ */
+export function tokenVectors(
+  main: { run: AlbertRun; text: string; pair?: string },
+  compared: { run: AlbertRun; text: string }[],
+  layer: number,
+  hide: Hidden,
+): PointVectors {
+  const { sets, keep, labels, groups, groupNames } = tokenPoints(main, compared, hide);
+  const { x, n, d } = stack(layerOf(sets, layer), keep);
+  return { vectors: { data: x, dims: [n, d] }, labels, groups, groupNames };
 }

@@ -4,6 +4,7 @@
  * computed; tensors move with transfer lists.
  */
 import { EngineError, messageOf } from '../engine/errors.ts';
+import { umapProjection } from '../engine/umap.ts';
 import type { FileProgress } from '../engine/modelSource.ts';
 import { cacheUsage, clearCache } from './cachedSource.ts';
 import { ApplyHost } from './applyHost.ts';
@@ -176,6 +177,22 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
       case 'probe':
         reply(request, await tags.probe(request.probe));
         return;
+      case 'umap': {
+        const { source, neighbours, minDist, seed, k } = request;
+        const points =
+          source.kind === 'tokens'
+            ? await host.tokenVectors(source)
+            : source.kind === 'lines'
+              ? apply.linePoints(source.setId, source.layer)
+              : { vectors: source.vectors, labels: [], groups: [], groupNames: [] };
+        const { vectors, ...named } = points;
+        const umap = await apply.umap(request.id, vectors, { neighbours, minDist, seed, k }, (progress) =>
+          send({ type: 'umap-progress', id: request.id, progress }),
+        );
+        const projection = umapProjection(umap);
+        reply(request, { ...named, projection, layers: 1, umap, cancelled: umap.cancelled });
+        return;
+      }
       case 'cancel':
         return; // handled as it arrives, below
       case 'export': {

@@ -1,8 +1,8 @@
 /**
  * "Many sentences": paste up to 2,000 lines; the worker embeds them in batches (progress, cancel; results
  * appear as they come) and keeps every layer's pooled vectors, so the layer control redraws without running
- * the model. Shows the cosine matrix in cluster order, each line's nearest neighbours, a PCA of the sentence
- * vectors, and semantic search: a query ranks the lines.
+ * the model. Shows the cosine matrix in cluster order, each line's nearest neighbours, a PCA or UMAP of the
+ * sentence vectors, and semantic search: a query ranks the lines.
  */
 import { useCallback, useMemo, useState } from 'react';
 import { encodeNpy } from '../../engine/export/npy.ts';
@@ -13,7 +13,8 @@ import { MAX_LINES, type LinesView, type Truncation } from '../../worker/protoco
 import { lineLabel, linesMatrixSpec, linesProjection } from '../charts/compare.ts';
 import { HeatmapCanvas } from '../charts/heatmap/HeatmapCanvas.tsx';
 import { Plot } from '../charts/Plot.tsx';
-import { pcaScatter } from '../charts/projection.ts';
+import { pcaScatter, umapScatter } from '../charts/projection.ts';
+import { MethodControls, UmapStatus, useMethod, useUmapLayout } from '../Umap.tsx';
 import { useController } from '../controllerContext.ts';
 import { useDebounced } from '../useDebounced.ts';
 import { useFetched } from '../useFetched.ts';
@@ -74,6 +75,27 @@ export function LinesPanel() {
       pcaScatter(linesProjection(view, shownLines), 2, `PCA of the sentence vectors at layer ${view.layer}`),
     [view, shownLines],
   );
+  const method = useMethod();
+  const umap = method.method === 'umap';
+  const layout = useUmapLayout(
+    finished && umap ? { kind: 'lines', setId: finished.id, layer } : undefined,
+    finished && umap ? JSON.stringify([finished.id, layer]) : undefined,
+    method.settings,
+    2,
+  );
+  const umapFigure = useMemo(
+    () =>
+      layout.view &&
+      umapScatter(
+        {
+          ...layout.view,
+          labels: shownLines.slice(0, layout.view.umap.points).map((l, i) => lineLabel(l, i, 30)),
+        },
+        2,
+        `UMAP of the sentence vectors${layout.view.cancelled ? ' (cancelled)' : ''}`,
+      ),
+    [layout.view, shownLines],
+  );
   const download = async (what: 'npy' | 'json') => {
     if (!finished || !view) return;
     setDownloadError(undefined);
@@ -107,6 +129,19 @@ export function LinesPanel() {
             pca: Array.from({ length: n }, (_, i) =>
               Array.from(view.projection.scores.subarray(i * 2, i * 2 + 2)),
             ),
+            ...(umap && layout.view
+              ? {
+                  umap: {
+                    neighbours: layout.view.umap.neighbours,
+                    minDist: layout.view.umap.minDist,
+                    seed: layout.view.umap.seed,
+                    epochs: layout.view.umap.epochs,
+                    coordinates: Array.from({ length: layout.view.umap.points }, (_, i) =>
+                      Array.from(layout.view!.umap.coordinates.subarray(i * 2, i * 2 + 2)),
+                    ),
+                  },
+                }
+              : {}),
             ...(view.ranking ? { query: settledQuery, ranking: view.ranking } : {}),
           },
           null,
@@ -197,7 +232,15 @@ export function LinesPanel() {
             </div>
           )}
           {matrix && <HeatmapCanvas spec={matrix} testId="chart.lines-matrix" hover={hover} />}
-          {scatter && <Plot figure={scatter} testId="chart.lines-pca" height={460} />}
+          {finished && <MethodControls testId="lines" {...method} />}
+          {umap && finished ? (
+            <>
+              <UmapStatus layout={layout} />
+              {umapFigure && <Plot figure={umapFigure} testId="chart.lines-umap" height={460} />}
+            </>
+          ) : (
+            scatter && <Plot figure={scatter} testId="chart.lines-pca" height={460} />
+          )}
           <table className="neighbours" data-testid="lines.neighbours">
             <caption>Each line’s nearest neighbours at layer {view.layer}</caption>
             <tbody>

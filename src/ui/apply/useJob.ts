@@ -7,9 +7,9 @@ import { useRef, useState } from 'react';
 import type { EngineClient } from '../../worker/client.ts';
 import type { LinesProgress } from '../../worker/protocol.ts';
 
-export interface Job<P> {
+export interface Job<P, G = LinesProgress> {
   id: number;
-  progress?: LinesProgress;
+  progress?: G;
   /** The latest partial view the job sent. */
   partial?: P;
   running: boolean;
@@ -20,8 +20,9 @@ export interface Job<P> {
 /** What a job resolves to: whether it was cancelled, and what else its request's reply holds. */
 type Ended = { cancelled: boolean };
 
-export function useJob<R extends Ended, P = never>(client: EngineClient, failure: string) {
-  const [job, setJob] = useState<Job<P>>();
+/** G: what progress the job reports (lines done, or a UMAP's epochs). */
+export function useJob<R extends Ended, P = never, G = LinesProgress>(client: EngineClient, failure: string) {
+  const [job, setJob] = useState<Job<P, G>>();
   const [error, setError] = useState<string>();
   const latest = useRef(0);
 
@@ -30,7 +31,7 @@ export function useJob<R extends Ended, P = never>(client: EngineClient, failure
    * unless a newer job was started meanwhile.
    */
   const start = (
-    begin: (onProgress: (progress: LinesProgress, partial?: P) => void) => { id: number; done: Promise<R> },
+    begin: (onProgress: (progress: G, partial?: P) => void) => { id: number; done: Promise<R> },
     onEnd: (reply: R, id: number) => void,
   ) => {
     setError(undefined);

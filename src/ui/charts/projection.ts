@@ -1,5 +1,5 @@
 /**
- * PCA projection views: tokens as points (2-D or 3-D), coloured by group (segment, or text when comparing),
+ * PCA (and UMAP) projection views: tokens as points (2-D or 3-D), coloured by group (segment, or text when comparing),
  * with each axis's explained variance; and "paths": every token's trajectory through the layers in one shared
  * basis. A fixed number of traces (one per group) whatever the token count, so redraws stay cheap.
  */
@@ -13,10 +13,12 @@ import type { Figure } from './types.ts';
  */
 export const MAX_LABELLED_POINTS = 80;
 
-const axisTitle = (i: number, ratio: number[]) => `PC${i + 1} (${((ratio[i] ?? 0) * 100).toFixed(1)}%)`;
+const pcaAxis = (ratio: number[]) => (i: number) => `PC${i + 1} (${((ratio[i] ?? 0) * 100).toFixed(1)}%)`;
+/** UMAP's axes have no meaning of their own (no variance, no direction): they are only numbered. */
+const umapAxis = (i: number) => `UMAP ${i + 1}`;
 
-function axes(dims: 2 | 3, ratio: number[]): Figure['layout'] {
-  const axis = (i: number) => ({ title: { text: axisTitle(i, ratio) } });
+function axes(dims: 2 | 3, name: (i: number) => string): Figure['layout'] {
+  const axis = (i: number) => ({ title: { text: name(i) } });
   return dims === 3
     ? { scene: { xaxis: axis(0), yaxis: axis(1), zaxis: axis(2) } }
     : { xaxis: axis(0), yaxis: axis(1) };
@@ -27,7 +29,16 @@ const members = (view: ProjectionView, g: number) =>
 
 /** The points at one layer: one trace per group, labelled when there are few. */
 export function pcaScatter(view: ProjectionView, dims: 2 | 3, title: string): Figure {
-  const { scores, k, explainedRatio } = view.projection;
+  return scatter(view, dims, title, pcaAxis(view.projection.explainedRatio));
+}
+
+/** A UMAP layout, drawn as the PCA scatter is (so it downloads the same way), on numbered axes. */
+export function umapScatter(view: ProjectionView, dims: 2 | 3, title: string): Figure {
+  return scatter(view, dims, title, umapAxis);
+}
+
+function scatter(view: ProjectionView, dims: 2 | 3, title: string, axis: (i: number) => string): Figure {
+  const { scores, k } = view.projection;
   const coord = (i: number, c: number) => (c < k ? scores[i * k + c]! : 0);
   const labelled = view.labels.length <= MAX_LABELLED_POINTS;
   const data: Data[] = view.groupNames.map((name, g) => {
@@ -47,7 +58,7 @@ export function pcaScatter(view: ProjectionView, dims: 2 | 3, title: string): Fi
   });
   return {
     data,
-    layout: { title: { text: title }, ...axes(dims, explainedRatio), legend: { orientation: 'h' } },
+    layout: { title: { text: title }, ...axes(dims, axis), legend: { orientation: 'h' } },
   };
 }
 
@@ -106,6 +117,6 @@ export function pcaPaths(view: ProjectionView, title: string): Figure {
   });
   return {
     data,
-    layout: { title: { text: title }, ...axes(2, explainedRatio), legend: { orientation: 'h' } },
+    layout: { title: { text: title }, ...axes(2, pcaAxis(explainedRatio)), legend: { orientation: 'h' } },
   };
 }
