@@ -211,7 +211,7 @@ test('text is rendered as text; long texts are truncated with a notice', async (
 
   await app.typeText('hello world '.repeat(300).trim());
   await expect(page.getByTestId('tokens.truncated')).toHaveText(
-    "The text is longer than the model's 512 tokens: the last 90 tokens were dropped.",
+    'The text is longer than the model\'s 512 tokens: the last 90 tokens were dropped. Choose "windows" under Long texts to keep every token.',
   );
   await expect(page.getByTestId('tokens.count')).toHaveText('512');
   await app.shot('truncated');
