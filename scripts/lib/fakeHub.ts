@@ -3,17 +3,20 @@
  * `/<owner>/<name>/resolve/<revision>/<path>`, with the headers the hub sends (ETag, and for large files
  * X-Linked-Size and X-Linked-Etag carrying the SHA-256, as for LFS files), CORS, HEAD, a request log, and the
  * file listing of `/api/models/<owner>/<name>/tree/<revision>?recursive=true` (entries as the hub writes them:
- * type, oid, size, path, and lfs for large files).
+ * type, oid, size, path, and lfs for large files). Options imitate a hub that goes wrong: files that change in
+ * transit, a repo that refuses (401) or fails (500), an answer that stalls, and a download cut off midway.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 
 export interface FakeHub {
   url: string;
   requests: string[];
+  /** Requests whose client went away before the whole answer was sent (a cancelled or broken download). */
+  abandoned: string[];
   close(): Promise<void>;
 }
 
@@ -25,8 +28,11 @@ export type FakeRepo = string | Record<string, string>;
 
 export interface FakeHubOptions {
   port?: number;
-  /** Changes a file's bytes after its headers (size, SHA-256) were computed: a corrupt transfer. */
-  tamper?: (path: string, body: Buffer) => Buffer;
+  /**
+   * Changes a file's bytes after its hash headers (ETag, X-Linked-Etag) and the listing were computed: a corrupt
+   * transfer. Content-Length is the changed body's, so a shorter or longer body arrives whole.
+   */
+  tamper?: (path: string, body: Buffer, repo: string) => Buffer;
   /**
    * Sizes the listing reports instead of the real ones, per repo and path: a repo laid out like a real one lists
    * the real one's sizes while it serves small test weights.
@@ -34,7 +40,20 @@ export interface FakeHubOptions {
   listedSizes?: Record<string, Record<string, number>>;
   /** False: the tree API answers 500, as a hub whose API is down (files still download). */
   listing?: boolean;
+  /**
+   * Repos that answer every request (files and listing) with an HTTP error: 401 as the hub does for a gated or
+   * private repo without a token, 500 as a hub that is down. `errorCode` is sent as X-Error-Code.
+   */
+  failing?: Record<string, { status: number; errorCode?: string }>;
+  /** Holds a file's answer back for `ms`: before its headers, or after `afterBytes` of its body (a stalled hub). */
+  stall?: { repo: string; path: string; ms: number; afterBytes?: number };
+  /** Sends `afterBytes` of a file (announcing its full length) and then drops the connection. */
+  cut?: { repo: string; path: string; afterBytes: number };
 }
+
+type FileFault = { repo: string; path: string };
+const hits = (fault: FileFault | undefined, repo: string, path: string) =>
+  fault?.repo === repo && fault.path === path;
 
 /** Every file of a repo: repo path → local file. */
 function repoFiles(repo: FakeRepo): Map<string, string> {
@@ -57,12 +76,27 @@ export async function startFakeHub(
   options: FakeHubOptions = {},
 ): Promise<FakeHub> {
   const requests: string[] = [];
+  const abandoned: string[] = [];
   const server: Server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
+    res.on('close', () => res.writableFinished || abandoned.push(`${req.method} ${req.url}`));
     res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Expose-Headers', 'ETag, X-Linked-Size, X-Linked-Etag, Content-Length');
+    res.setHeader(
+      'Access-Control-Expose-Headers',
+      'ETag, X-Linked-Size, X-Linked-Etag, Content-Length, X-Error-Code',
+    );
     const path = decodeURIComponent((req.url ?? '').split('?')[0]!);
     const listing = /^\/api\/models\/([^/]+\/[^/]+)\/tree\/[^/]+\/?$/.exec(path);
+    const repoId = listing?.[1] ?? /^\/([^/]+\/[^/]+)\/resolve\//.exec(path)?.[1];
+    const failure = repoId ? options.failing?.[repoId] : undefined;
+    if (failure) {
+      res.writeHead(failure.status, {
+        'Content-Type': 'application/json',
+        ...(failure.errorCode && { 'X-Error-Code': failure.errorCode }),
+      });
+      res.end(JSON.stringify({ error: `HTTP ${failure.status}` }));
+      return;
+    }
     if (listing && options.listing === false) {
       res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end('Internal Error');
@@ -83,14 +117,17 @@ export async function startFakeHub(
     const repo = match ? repos[match[1]!] : undefined;
     const file = repo && match && !match[3]!.includes('..') ? repoFiles(repo).get(match[3]!) : undefined;
     if (!file || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'Content-Type': 'text/plain', 'X-Error-Code': 'EntryNotFound' });
-      res.end('Entry not found');
+      const code = repo ? 'EntryNotFound' : 'RepoNotFound';
+      res.writeHead(404, { 'Content-Type': 'text/plain', 'X-Error-Code': code });
+      res.end(repo ? 'Entry not found' : 'Repository not found');
       return;
     }
+    const [repoPath, filePath] = [match![1]!, match![3]!];
     const body = readFileSync(file);
+    const sent = options.tamper?.(filePath, body, repoPath) ?? body;
     const sha256 = createHash('sha256').update(body).digest('hex');
     const headers: Record<string, string | number> = {
-      'Content-Length': body.length,
+      'Content-Length': sent.length,
       'Content-Type': 'application/octet-stream',
       ETag: `"${sha256}"`,
     };
@@ -98,16 +135,57 @@ export async function startFakeHub(
       headers['X-Linked-Size'] = body.length;
       headers['X-Linked-Etag'] = `"${sha256}"`;
     }
-    res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : (options.tamper?.(match![3]!, body) ?? body));
+    if (req.method === 'HEAD') {
+      res.writeHead(200, headers);
+      res.end();
+      return;
+    }
+    const stall = hits(options.stall, repoPath, filePath) ? options.stall : undefined;
+    const cut = hits(options.cut, repoPath, filePath) ? options.cut : undefined;
+    void answer(res, headers, sent, stall, cut);
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port: actual } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${actual}`,
     requests,
+    abandoned,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+const pause = (ms: number, res: ServerResponse) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    // A client that gives up (a cancelled download) ends the wait.
+    res.on('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/** Sends a file, stalling or cutting it off where the options say. */
+async function answer(
+  res: ServerResponse,
+  headers: Record<string, string | number>,
+  body: Buffer,
+  stall: { ms: number; afterBytes?: number } | undefined,
+  cut: { afterBytes: number } | undefined,
+): Promise<void> {
+  if (stall && stall.afterBytes === undefined) await pause(stall.ms, res);
+  if (res.destroyed) return;
+  res.writeHead(200, headers);
+  if (cut) {
+    res.write(body.subarray(0, cut.afterBytes), () => res.destroy());
+    return;
+  }
+  if (stall?.afterBytes !== undefined) {
+    res.write(body.subarray(0, stall.afterBytes));
+    await pause(stall.ms, res);
+    if (!res.destroyed) res.end(body.subarray(stall.afterBytes));
+    return;
+  }
+  res.end(body);
 }
 
 /** The hub's tree listing of a whole repo: folders, then files with their (or the listed) size. */
