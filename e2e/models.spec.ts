@@ -134,7 +134,7 @@ for (const [name, model, message] of [
   [
     'a missing hub repo',
     'nobody/nothing',
-    /config\.json not found at .*\/nobody\/nothing\/resolve\/main\/config\.json \(HTTP 404\)/,
+    /^Could not load the model: nobody\/nothing was not found on the hub \(HTTP 404\): check the repo id$/,
   ],
   [
     'a truncated ONNX file',

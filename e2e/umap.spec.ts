@@ -47,11 +47,15 @@ async function plottedPoints(app: Playground, testId: string): Promise<number[][
 /** The page's own vectors, through the automation API (the worker's numbers, as plain arrays). */
 function pageLines(page: Page, lines: string[], layer: number) {
   return page.evaluate(
-    async ({ lines, layer }) => {
-      const r = await window.albertPlayground!.embedLines(lines, { batchSize: 16, pooling: 'auto', layer });
+    async ({ texts, at }) => {
+      const r = await window.albertPlayground!.embedLines(texts, {
+        batchSize: 16,
+        pooling: 'auto',
+        layer: at,
+      });
       return { data: Array.from(r.vectors.data), dims: r.vectors.dims };
     },
-    { lines, layer },
+    { texts: lines, at: layer },
   );
 }
 
@@ -76,8 +80,8 @@ test('projection view: UMAP of the token vectors with neighbours, min-dist and s
     'UMAP of the token vectors',
   );
   const shown = await plottedPoints(app, 'chart.projection');
-  const hidden = await page.evaluate(async (text) => {
-    const r = await window.albertPlayground!.embed(text, undefined, { layers: [2], attentions: false });
+  const hidden = await page.evaluate(async (typed) => {
+    const r = await window.albertPlayground!.embed(typed, undefined, { layers: [2], attentions: false });
     return { data: Array.from(r.hiddenStates[0]!.data), dims: r.hiddenStates[0]!.dims };
   }, text);
   const expected = await nodeLayout(hidden, { neighbours: 4, minDist: 0.3, seed: 7 });
@@ -140,11 +144,11 @@ test('automation API: umap() of sentences and of one text’s tokens equals Node
   const lines = EXAMPLE_LINES.slice(0, 8);
   const options = { layer: 2, neighbours: 5, minDist: 0.2, seed: 9 };
   const api = await page.evaluate(
-    async ({ lines, options }) => {
-      const r = await window.albertPlayground!.umap(lines, options);
+    async ({ texts, settings }) => {
+      const r = await window.albertPlayground!.umap(texts, settings);
       return { ...r, vectors: { data: Array.from(r.vectors.data), dims: r.vectors.dims } };
     },
-    { lines, options },
+    { texts: lines, settings: options },
   );
   expect(api).toMatchObject({ labels: lines, neighbours: 5, minDist: 0.2, seed: 9, epochs: 500 });
   expect(api.vectors.dims).toEqual([8, 32]);

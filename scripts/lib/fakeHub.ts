@@ -6,7 +6,9 @@
  * (entries as the hub writes them: type, oid, size, path, and lfs for large files), and the repo's commit and
  * files from `/api/models/<owner>/<name>/revision/<revision>` (with `?blobs=true`, each file's size, blobId and
  * lfs, as huggingface_hub's `model_info(files_metadata=True)` asks). A repo's commit is a hash of its files, so
- * it changes when a test changes a file. Repos can demand a token, as gated and private repos do.
+ * it changes when a test changes a file. Repos can demand a token, as gated and private repos do. Options
+ * imitate a hub that goes wrong: files that change in transit, a repo that refuses (401) or fails (500), an
+ * answer that stalls, and a download cut off midway.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -19,6 +21,8 @@ export interface FakeHub {
   requests: string[];
   /** The Authorization header of each request (undefined when it had none), in the order of `requests`. */
   authorizations: (string | undefined)[];
+  /** Requests whose client went away before the whole answer was sent (a cancelled or broken download). */
+  abandoned: string[];
   close(): Promise<void>;
 }
 
@@ -30,8 +34,11 @@ export type FakeRepo = string | Record<string, string>;
 
 export interface FakeHubOptions {
   port?: number;
-  /** Changes a file's bytes after its headers (size, SHA-256) were computed: a corrupt transfer. */
-  tamper?: (path: string, body: Buffer) => Buffer;
+  /**
+   * Changes a file's bytes after its hash headers (ETag, X-Linked-Etag) and the listing were computed: a corrupt
+   * transfer. Content-Length is the changed body's, so a shorter or longer body arrives whole.
+   */
+  tamper?: (path: string, body: Buffer, repo: string) => Buffer;
   /**
    * Sizes the listing reports instead of the real ones, per repo and path: a repo laid out like a real one lists
    * the real one's sizes while it serves small test weights.
@@ -44,7 +51,20 @@ export interface FakeHubOptions {
    * answers 401, with another token 403, as the hub does for a gated or private repo.
    */
   tokens?: Record<string, string>;
+  /**
+   * Repos that answer every request (files and listing) with an HTTP error: 401 as the hub does for a gated or
+   * private repo without a token, 500 as a hub that is down. `errorCode` is sent as X-Error-Code.
+   */
+  failing?: Record<string, { status: number; errorCode?: string }>;
+  /** Holds a file's answer back for `ms`: before its headers, or after `afterBytes` of its body (a stalled hub). */
+  stall?: { repo: string; path: string; ms: number; afterBytes?: number };
+  /** Sends `afterBytes` of a file (announcing its full length) and then drops the connection. */
+  cut?: { repo: string; path: string; afterBytes: number };
 }
+
+type FileFault = { repo: string; path: string };
+const hits = (fault: FileFault | undefined, repo: string, path: string) =>
+  fault?.repo === repo && fault.path === path;
 
 /** Every file of a repo: repo path → local file. */
 function repoFiles(repo: FakeRepo): Map<string, string> {
@@ -68,17 +88,28 @@ export async function startFakeHub(
 ): Promise<FakeHub> {
   const requests: string[] = [];
   const authorizations: (string | undefined)[] = [];
+  const abandoned: string[] = [];
   const server: Server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     authorizations.push(req.headers.authorization);
+    res.on('close', () => res.writableFinished || abandoned.push(`${req.method} ${req.url}`));
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader(
       'Access-Control-Expose-Headers',
-      'ETag, X-Linked-Size, X-Linked-Etag, X-Repo-Commit, Content-Length',
+      'ETag, X-Linked-Size, X-Linked-Etag, X-Repo-Commit, Content-Length, X-Error-Code',
     );
     const path = decodeURIComponent((req.url ?? '').split('?')[0]!);
     const api = /^\/api\/models\/([^/]+\/[^/]+)\/(tree|revision)\/[^/]+\/?$/.exec(path);
     const repoId = api?.[1] ?? /^\/([^/]+\/[^/]+)\/resolve\//.exec(path)?.[1];
+    const failure = repoId ? options.failing?.[repoId] : undefined;
+    if (failure) {
+      res.writeHead(failure.status, {
+        'Content-Type': 'application/json',
+        ...(failure.errorCode && { 'X-Error-Code': failure.errorCode }),
+      });
+      res.end(JSON.stringify({ error: `HTTP ${failure.status}` }));
+      return;
+    }
     if (repoId && refused(repoId, req, res, options.tokens)) return;
     if (api && options.listing === false) {
       res.writeHead(500, { 'Content-Type': 'text/plain' });
@@ -110,15 +141,18 @@ export async function startFakeHub(
     const repo = match ? repos[match[1]!] : undefined;
     const file = repo && match && !match[3]!.includes('..') ? repoFiles(repo).get(match[3]!) : undefined;
     if (!file || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'Content-Type': 'text/plain', 'X-Error-Code': 'EntryNotFound' });
-      res.end('Entry not found');
+      const code = repo ? 'EntryNotFound' : 'RepoNotFound';
+      res.writeHead(404, { 'Content-Type': 'text/plain', 'X-Error-Code': code });
+      res.end(repo ? 'Entry not found' : 'Repository not found');
       return;
     }
+    const [repoPath, filePath] = [match![1]!, match![3]!];
     const body = readFileSync(file);
+    const sent = options.tamper?.(filePath, body, repoPath) ?? body;
     const sha256 = createHash('sha256').update(body).digest('hex');
     const lfs = body.length >= LFS_THRESHOLD;
     const headers: Record<string, string | number> = {
-      'Content-Length': body.length,
+      'Content-Length': sent.length,
       'Content-Type': 'application/octet-stream',
       'X-Repo-Commit': commitOf(repo!),
       ETag: `"${lfs ? sha256 : gitOid(body)}"`,
@@ -127,8 +161,14 @@ export async function startFakeHub(
       headers['X-Linked-Size'] = body.length;
       headers['X-Linked-Etag'] = `"${sha256}"`;
     }
-    res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : (options.tamper?.(match![3]!, body) ?? body));
+    if (req.method === 'HEAD') {
+      res.writeHead(200, headers);
+      res.end();
+      return;
+    }
+    const stall = hits(options.stall, repoPath, filePath) ? options.stall : undefined;
+    const cut = hits(options.cut, repoPath, filePath) ? options.cut : undefined;
+    void answer(res, headers, sent, stall, cut);
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port: actual } = server.address() as AddressInfo;
@@ -136,6 +176,7 @@ export async function startFakeHub(
     url: `http://127.0.0.1:${actual}`,
     requests,
     authorizations,
+    abandoned,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -174,6 +215,40 @@ function commitOf(repo: FakeRepo): string {
   const commit = createHash('sha1');
   for (const [path, file] of sortedFiles(repo)) commit.update(`${path}\0${gitOid(readFileSync(file))}\n`);
   return commit.digest('hex');
+}
+
+const pause = (ms: number, res: ServerResponse) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    // A client that gives up (a cancelled download) ends the wait.
+    res.on('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/** Sends a file, stalling or cutting it off where the options say. */
+async function answer(
+  res: ServerResponse,
+  headers: Record<string, string | number>,
+  body: Buffer,
+  stall: { ms: number; afterBytes?: number } | undefined,
+  cut: { afterBytes: number } | undefined,
+): Promise<void> {
+  if (stall && stall.afterBytes === undefined) await pause(stall.ms, res);
+  if (res.destroyed) return;
+  res.writeHead(200, headers);
+  if (cut) {
+    res.write(body.subarray(0, cut.afterBytes), () => res.destroy());
+    return;
+  }
+  if (stall?.afterBytes !== undefined) {
+    res.write(body.subarray(0, stall.afterBytes));
+    await pause(stall.ms, res);
+    if (!res.destroyed) res.end(body.subarray(stall.afterBytes));
+    return;
+  }
+  res.end(body);
 }
 
 /** The hub's tree listing of a whole repo: folders, then files with their (or the listed) size. */

@@ -8,7 +8,7 @@ import { resetStore, useStore } from '../state/store.ts';
 import type { EngineClient } from '../worker/client.ts';
 import { EngineFailure } from '../worker/client.ts';
 import type { ModelInfo, ModelLocation, RunView, RunWant } from '../worker/protocol.ts';
-import { Controller, type ControllerEnv } from './controller.ts';
+import { Controller, LOAD_CANCELLED, type ControllerEnv } from './controller.ts';
 import { choiceFromParam } from '../shared/models.ts';
 
 const INFO: ModelInfo = {
@@ -40,11 +40,19 @@ const tensor = (layer: number, tokens: number): FloatTensor => ({
   dims: [tokens, 2],
 });
 
-/** Records what it is asked; fails loads of the locations listed in `failing`. */
-function fakeClient(failing: string[] = []) {
+/**
+ * Records what it is asked; fails loads of the locations listed in `failing`, cancels those in `cancelled`, and
+ * holds those in `stalled` until cancelLoad.
+ */
+function fakeClient(failing: string[] = [], cancelled: string[] = [], stalled: string[] = []) {
   const calls: string[] = [];
   let runId = 0;
+  let stopStalled: (() => void) | undefined;
   const client = {
+    async cancelLoad() {
+      calls.push('cancel load');
+      stopStalled?.();
+    },
     async load({
       model,
       dtype,
@@ -64,6 +72,13 @@ function fakeClient(failing: string[] = []) {
       );
       if (failing.includes(where))
         throw new EngineFailure({ code: 'network', message: `cannot reach ${where}` });
+      if (cancelled.includes(where))
+        throw new EngineFailure({ code: 'cancelled', message: 'loading was cancelled' });
+      if (stalled.includes(where))
+        await new Promise<void>((_, reject) => {
+          stopStalled = () =>
+            reject(new EngineFailure({ code: 'cancelled', message: 'loading was cancelled' }));
+        });
       onProgress?.('config.json', 10, 10);
       onWarming?.();
       return INFO;
@@ -142,6 +157,41 @@ describe('Controller', () => {
     expect(s.info?.layers).toBe(3);
     expect(s.layer).toBe(3);
     expect(s.run?.text).toBe('The quick brown fox jumps over the lazy dog.');
+  });
+
+  it('a cancelled load leaves no model and says so, keeps the text, and does not fall back to another model', async () => {
+    const { client, calls } = fakeClient([], ['Xenova/albert-base-v2']);
+    useStore.setState({ text: 'kept' });
+    await new Controller(client, env('?text=kept').env).start();
+    expect(calls.filter((c) => c.startsWith('load'))).toEqual(['load Xenova/albert-base-v2']);
+    const s = useStore.getState();
+    expect(s.lifecycle).toBe('idle');
+    expect(s.info).toBeUndefined();
+    expect(s.error).toBeUndefined();
+    expect(s.notice).toBe(LOAD_CANCELLED);
+    expect(s.text).toBe('kept');
+  });
+
+  it('a new load stops the one still downloading (it would hold the worker), which then says nothing', async () => {
+    const { client, calls } = fakeClient([], [], ['stalled/repo']);
+    const controller = new Controller(client, env('?model=/models/albert-tiny-random/').env);
+    await controller.start();
+    const stalled = controller.load(choiceFromParam('stalled/repo'));
+    expect(useStore.getState().lifecycle).toBe('loading');
+    await controller.load(choiceFromParam('/models/albert-tiny-random/'));
+    expect(await stalled).toBe(false);
+    expect(calls.filter((c) => c.startsWith('load') || c.startsWith('cancel'))).toEqual([
+      'load /models/albert-tiny-random/',
+      'load stalled/repo',
+      'cancel load',
+      'load /models/albert-tiny-random/',
+    ]);
+    const s = useStore.getState();
+    expect([s.lifecycle, s.notice, s.choice?.param]).toEqual([
+      'ready',
+      undefined,
+      '/models/albert-tiny-random/',
+    ]);
   });
 
   it('loads the model and text from the URL, and shows the error when the model fails', async () => {

@@ -29,6 +29,8 @@ export const SAMPLE_TEXT = 'The quick brown fox jumps over the lazy dog.';
 /** The performance mark set when the first run's result is in the store (read by the benchmarks). */
 export const FIRST_RESULT = 'albert:first-result';
 const RUN_DELAY_MS = 250;
+/** What the page says after the user stopped a load (the worker dropped the previous model when it began). */
+export const LOAD_CANCELLED = 'Loading cancelled: no model is loaded. Choose one above to load it.';
 
 export interface ControllerEnv {
   location: Pick<Location, 'search' | 'pathname'>;
@@ -117,7 +119,8 @@ export class Controller {
     const plan: DefaultPlan = defaultModelPlan(manifest, this.env.online);
     useStore.setState({ banner: plan.banner });
     const ok = await this.load(plan.choice, { keepBanner: true });
-    if (!ok && plan.fallback) {
+    // A load the user cancelled is not a failure to recover from.
+    if (!ok && plan.fallback && useStore.getState().lifecycle === 'error') {
       const reason = useStore.getState().error?.message ?? 'unknown error';
       useStore.setState({ banner: plan.fallback.banner(reason) });
       await this.load(plan.fallback.choice, { keepBanner: true });
@@ -139,6 +142,8 @@ export class Controller {
   ): Promise<boolean> {
     const generation = ++this.loadGeneration;
     const state = useStore.getState();
+    // A load still downloading would hold the worker until it ends: the new one stops it.
+    if (state.lifecycle === 'loading') this.cancelLoad();
     // The first load keeps the URL's dtype and file.
     const otherModel = state.choice !== undefined && choiceIdentity(state.choice) !== choiceIdentity(choice);
     const dtype = options.dtype ?? (otherModel ? 'auto' : state.dtype);
@@ -197,9 +202,17 @@ export class Controller {
       return true;
     } catch (error) {
       if (generation !== this.loadGeneration) return false;
-      useStore.setState({ lifecycle: 'error', error: wire(error), info: undefined });
+      const failure = wire(error);
+      if (failure.code === 'cancelled')
+        useStore.setState({ lifecycle: 'idle', info: undefined, notice: LOAD_CANCELLED });
+      else useStore.setState({ lifecycle: 'error', error: failure, info: undefined });
       return false;
     }
+  }
+
+  /** Stops the model's downloads; the load then ends as cancelled (or as loaded, when it was past them). */
+  cancelLoad(): void {
+    void this.client.cancelLoad();
   }
 
   scheduleRun(): void {

@@ -3,6 +3,7 @@ import {
   APPLY_STORAGE_KEY,
   loadSavedApplyInput,
   loadSavedInput,
+  MAX_QUERY,
   readUrlState,
   saveApplyInput,
   saveInput,
@@ -74,6 +75,16 @@ describe('URL state', () => {
         '?backend=cuda&dtype=int4&layer=-2&layer2=3&view=x&head=-1&pca=4d&pad=-3&mode=x&pooling=sum&file=../x.onnx',
       ),
     ).toEqual({});
+  });
+
+  it('leaves a text too long for a link out of it (local storage keeps it), the rest of the state in', () => {
+    const long = 'the quick brown fox '.repeat(500);
+    const query = writeUrlState({ model: 'Xenova/albert-base-v2', text: long, pair: 'short', layer: 3 });
+    expect(query.length).toBeLessThanOrEqual(MAX_QUERY + 1);
+    expect(readUrlState(query)).toEqual({ model: 'Xenova/albert-base-v2', pair: 'short', layer: 3 });
+    // Just under the limit, it stays.
+    const fits = 'x'.repeat(MAX_QUERY - 'text='.length);
+    expect(readUrlState(writeUrlState({ text: fits }))).toEqual({ text: fits });
   });
 
   it('keeps an empty text as a text', () => {

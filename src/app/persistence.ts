@@ -78,7 +78,15 @@ export function readUrlState(search: string): UrlState {
   return state;
 }
 
-/** The query string for a state; defaults are left out to keep links short. */
+/**
+ * The longest query a link carries. Servers refuse longer request lines (nginx's default buffer is 8 KB, Node's
+ * whole header limit 16 KB): a page reloaded with a pasted megabyte in its URL would be an error page.
+ */
+export const MAX_QUERY = 8000;
+/** The free texts a link may leave out when it would be too long: the text and pair survive in local storage. */
+const LONG_TEXTS = ['text', 'pair', 'compare', 'a', 'b'] as const;
+
+/** The query string for a state; defaults are left out to keep links short, the longest texts when too long. */
 export function writeUrlState(state: UrlState): string {
   const p = new URLSearchParams();
   if (state.model) p.set('model', state.model);
@@ -98,6 +106,13 @@ export function writeUrlState(state: UrlState): string {
   if (state.a !== undefined) p.set('a', state.a);
   if (state.b !== undefined) p.set('b', state.b);
   if (state.pooling && state.pooling !== 'auto') p.set('pooling', state.pooling);
+  while (p.toString().length > MAX_QUERY) {
+    const longest = LONG_TEXTS.filter((k) => p.has(k)).toSorted(
+      (x, y) => p.get(y)!.length - p.get(x)!.length,
+    )[0];
+    if (!longest) break;
+    p.delete(longest);
+  }
   const query = p.toString();
   return query ? `?${query}` : '';
 }

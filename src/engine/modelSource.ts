@@ -44,8 +44,11 @@ export interface ModelSource {
   readonly id: string;
   /** The hub repo (`owner/name`) the folder is, when it is one. */
   readonly repo?: string;
-  /** Reads one file of the folder; rejects with EngineError('missing-file') if it does not exist. */
-  read(path: string, onProgress?: (p: FileProgress) => void): Promise<Uint8Array>;
+  /**
+   * Reads one file of the folder; rejects with EngineError('missing-file') if it does not exist, and with
+   * EngineError('cancelled') once `signal` aborts (a network source aborts its download with it).
+   */
+  read(path: string, onProgress?: (p: FileProgress) => void, signal?: AbortSignal): Promise<Uint8Array>;
   /**
    * The folder's files (every file, or at least the ONNX files and the sentence-transformers layout files), when
    * the source can tell; rejects when the listing cannot be had (the caller then goes without one).
@@ -79,26 +82,70 @@ export function hubBaseUrl(repoId: string, endpoint = HUB_ENDPOINT, revision = '
   return `${endpoint.replace(/\/+$/, '')}/${repoId}/resolve/${revision}/`;
 }
 
-/** Reads a response body chunk by chunk so progress can be reported. */
+/** The error of a load the user cancelled: its downloads were aborted. */
+export function loadCancelled(): EngineError {
+  return new EngineError('cancelled', 'loading was cancelled');
+}
+
+/**
+ * `promise`, or a cancelled error as soon as `signal` aborts: a wait the user called off ends at once, whether
+ * or not the work behind it can be stopped.
+ */
+export function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(loadCancelled());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(loadCancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** A download that stopped before its end, saying how far it got. */
+function brokeOff(file: string, url: string, loaded: number, total: number | undefined, detail: string) {
+  const got = total === undefined ? `${loaded} bytes` : `${loaded} of ${total} bytes`;
+  return new EngineError(
+    'network',
+    `the download of ${file} from ${url} broke off after ${got} (${detail}): load the model again to retry`,
+    file,
+  );
+}
+
+/**
+ * Reads a response body chunk by chunk so progress can be reported. The last report of a file always states
+ * its total (its length, when the server sent none), so a listener can tell a finished file from a waiting one.
+ */
 async function readBody(
   response: Response,
+  url: string,
   file: string,
   onProgress?: (p: FileProgress) => void,
+  signal?: AbortSignal,
 ): Promise<Uint8Array> {
   const length = Number(response.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? length : undefined;
-  if (!response.body || !onProgress) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let loaded = 0;
-  onProgress({ file, loaded, total });
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.byteLength;
-    onProgress({ file, loaded, total });
+  try {
+    if (!response.body) {
+      chunks.push(new Uint8Array(await response.arrayBuffer()));
+      loaded = chunks[0]!.byteLength;
+    } else {
+      const reader = response.body.getReader();
+      onProgress?.({ file, loaded, total });
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        loaded += value.byteLength;
+        onProgress?.({ file, loaded, total });
+      }
+    }
+  } catch (error) {
+    if (signal?.aborted) throw loadCancelled();
+    throw brokeOff(file, url, loaded, total, messageOf(error));
   }
+  if (total !== loaded) onProgress?.({ file, loaded, total: loaded });
   const out = new Uint8Array(loaded);
   let at = 0;
   for (const c of chunks) {
@@ -132,17 +179,69 @@ async function probeFolder(root: string, fetchImpl: typeof fetch): Promise<Liste
   return found;
 }
 
+/** What a host's refusal of one file means, in words: an EngineError, or undefined for the plain wording. */
+export type Refusal = (response: Response, path: string) => EngineError | undefined;
+
+/** What the browser app and the CLI say about a repo they may not read: neither sends a Hugging Face token. */
+export const NO_TOKEN = 'no Hugging Face token is sent';
+
+/**
+ * The hub's refusals as a person reads them: a repo that needs a token (the hub answers 401 for gated and
+ * private repos, and for missing ones to anyone without a token), a repo or file that is not there, and the
+ * hub's own failures. `X-Error-Code` tells them apart where the hub lets it be read.
+ */
+export function hubRefusal(repo: string, tokenNote = NO_TOKEN): Refusal {
+  return (response, path) => {
+    const { status } = response;
+    const code = response.headers.get('x-error-code');
+    if (status === 401 || status === 403) {
+      const what =
+        code === 'GatedRepo' ? 'is gated on the hub' : 'is gated or private on the hub, or does not exist';
+      return new EngineError('network', `${repo} ${what} (HTTP ${status}), and ${tokenNote}`, path);
+    }
+    if (status === 404 && code === 'RepoNotFound')
+      return new EngineError(
+        'missing-file',
+        `${repo} was not found on the hub (HTTP 404): check the repo id`,
+        path,
+      );
+    if (status === 404)
+      return new EngineError('missing-file', `${path} was not found in ${repo} on the hub (HTTP 404)`, path);
+    if (status === 429)
+      return new EngineError(
+        'network',
+        `the hub is limiting requests (HTTP 429): try again in a minute`,
+        path,
+      );
+    if (status >= 500)
+      return new EngineError(
+        'network',
+        `the hub failed to send ${path} of ${repo} (HTTP ${status}): try again later`,
+        path,
+      );
+    return undefined;
+  };
+}
+
 /**
  * A hub repo: files from `/<repo>/resolve/<revision>/`, the listing from the hub's tree API
  * (`/api/models/<repo>/tree/<revision>?recursive=true`), which gives every file's real size (LFS included).
+ *
+ * @param tokenNote how a refusal for want of a token ends (the browser app says what to do instead)
  */
 export function hubSource(
   repo: string,
   endpoint = HUB_ENDPOINT,
   revision = 'main',
   fetchImpl: typeof fetch = fetch,
+  tokenNote = NO_TOKEN,
 ): ModelSource {
-  const files = urlSource(hubBaseUrl(repo, endpoint, revision), fetchImpl);
+  const files = urlSource(
+    hubBaseUrl(repo, endpoint, revision),
+    fetchImpl,
+    undefined,
+    hubRefusal(repo, tokenNote),
+  );
   const api = `${endpoint.replace(/\/+$/, '')}/api/models/${repo}/tree/${revision}?recursive=true`;
   return {
     ...files,
@@ -162,22 +261,25 @@ export function hubSource(
 /**
  * @param listing the folder's files when the site states them (its models manifest, with hashes), so that
  *   nothing is probed
+ * @param refusal what the host's HTTP errors mean, where it says more than the status (the hub)
  */
 export function urlSource(
   base: string,
   fetchImpl: typeof fetch = fetch,
   listing?: ListedFile[],
+  refusal?: Refusal,
 ): ModelSource {
   const root = base.endsWith('/') ? base : `${base}/`;
   return {
     id: root,
     list: async () => listing ?? probeFolder(root, fetchImpl),
-    async read(path, onProgress) {
+    async read(path, onProgress, signal) {
       const url = root + path;
       let response: Response;
       try {
-        response = await fetchImpl(url);
+        response = await (signal ? fetchImpl(url, { signal }) : fetchImpl(url));
       } catch (error) {
+        if (signal?.aborted) throw loadCancelled();
         // A fetch that already says what went wrong (the CLI's, for a refused token) is not reworded.
         if (error instanceof EngineError) throw error;
         throw new EngineError(
@@ -186,14 +288,11 @@ export function urlSource(
           path,
         );
       }
-      if (response.status === 404)
-        throw new EngineError('missing-file', `${path} not found at ${url} (HTTP 404)`, path);
-      if (!response.ok)
-        throw new EngineError(
-          'network',
-          `could not download ${path} from ${url}: HTTP ${response.status}`,
-          path,
-        );
+      if (!response.ok) {
+        // The body of a refusal is not wanted.
+        void response.body?.cancel().catch(() => undefined);
+        throw refusal?.(response, path) ?? httpError(response.status, path, url);
+      }
       // Single-page-app hosting answers unknown paths with index.html and a 200.
       if (response.headers.get('content-type')?.includes('text/html'))
         throw new EngineError(
@@ -201,15 +300,12 @@ export function urlSource(
           `${path} not found at ${url} (the server sent a web page instead)`,
           path,
         );
-      try {
-        return await readBody(response, path, onProgress);
-      } catch (error) {
-        throw new EngineError(
-          'network',
-          `download of ${path} from ${url} broke off: ${messageOf(error)}`,
-          path,
-        );
-      }
+      return readBody(response, url, path, onProgress, signal);
     },
   };
+}
+
+function httpError(status: number, path: string, url: string): EngineError {
+  if (status === 404) return new EngineError('missing-file', `${path} not found at ${url} (HTTP 404)`, path);
+  return new EngineError('network', `could not download ${path} from ${url}: HTTP ${status}`, path);
 }

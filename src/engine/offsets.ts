@@ -44,11 +44,18 @@ function unitAt(text: string, i: number): string {
   return unit;
 }
 
+/** Which ends of a text `remove_space` trims: both, unless the text is a stretch of a longer one. */
+export interface Trim {
+  start: boolean;
+  end: boolean;
+}
+
 /** The normalized text as characters, each knowing the original span it came from. */
 function normalizedStream(
   text: string,
   normalize: (s: string) => string,
   removeSpace: boolean,
+  trim: Trim,
 ): StreamChar[] {
   const cache = new Map<string, string>();
   const stream: StreamChar[] = [];
@@ -68,10 +75,8 @@ function normalizedStream(
     }
     i += unit.length;
   }
-  if (removeSpace) {
-    while (stream[0]?.ch === ' ') stream.shift();
-    while (stream[stream.length - 1]?.ch === ' ') stream.pop();
-  }
+  if (removeSpace && trim.start) while (stream[0]?.ch === ' ') stream.shift();
+  if (removeSpace && trim.end) while (stream[stream.length - 1]?.ch === ' ') stream.pop();
   return stream;
 }
 
@@ -79,14 +84,16 @@ function normalizedStream(
  * Spans of `pieces` (the content tokens of one text, no template specials) in `text`.
  * @param normalize the tokenizer's normalizer
  * @param removeSpace tokenizer_config's `remove_space` (whitespace runs collapse and the text is trimmed)
+ * @param trim the ends that are the text's own (a stretch of a longer text keeps the spaces at its cuts)
  */
 export function alignPieces(
   text: string,
   pieces: AlignmentPiece[],
   normalize: (s: string) => string,
   removeSpace: boolean,
+  trim: Trim = { start: true, end: true },
 ): Span[] {
-  const stream = normalizedStream(text, normalize, removeSpace);
+  const stream = normalizedStream(text, normalize, removeSpace, trim);
   let p = 0;
 
   /** Stream positions `piece` covers from position `at`, or null if it does not match there. */

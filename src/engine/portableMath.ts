@@ -7,7 +7,7 @@
 
 const LN2_HI = 6.9314718036912381649e-1; // the top 32 bits of ln 2: k · LN2_HI is exact for |k| < 2^20
 const LN2_LO = 1.90821492927058770002e-10;
-const INV_LN2 = 1.442695040888963387;
+const INV_LN2 = Math.LOG2E;
 
 const bits = new DataView(new ArrayBuffer(8));
 

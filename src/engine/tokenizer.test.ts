@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AlbertTokenizer, type Encoding, type Span } from './tokenizer.ts';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { AlbertTokenizer, STRETCH, stretches, type Encoding, type Span } from './tokenizer.ts';
 
 const modelFile = (name: string) =>
   JSON.parse(
@@ -441,5 +442,42 @@ describe('a long paste', () => {
     expect(last && text.slice(last[0], last[1])).toBe('.');
     expect(last?.[1]).toBe(text.trimEnd().length);
     expect(tokenizer.encode(text).droppedTokens).toBe(e.tokens.length - 2 - 510);
+  });
+
+  it('is cut into stretches right before whitespace runs, so each stretch tokenizes as the whole does', () => {
+    const text = `${'word '.repeat(2500)}  \n\t${'x'.repeat(STRETCH + 5)} end`;
+    const parts = stretches(text);
+    expect(parts.map((p) => p.text).join('')).toBe(text);
+    expect(
+      parts.every((p, k) => p.start === (k === 0 ? 0 : parts[k - 1]!.start + parts[k - 1]!.text.length)),
+    ).toBe(true);
+    expect(parts.every((p) => p.text.length <= STRETCH)).toBe(true);
+    // Every cut but the last, inside the run of x's, comes before whitespace that follows a word.
+    const cuts = parts.slice(1).map((p) => p.start);
+    expect(cuts.filter((c) => !/\s/.test(text[c]!) || /\s/.test(text[c - 1]!))).toEqual([cuts.at(-1)]);
+    // The pieces are Hugging Face's own for the whole text (which it can still take at this length).
+    const long = "Héllo  wörld, the ``quick'' fox 😀 jumps\tover the lazy [MASK] dog. ".repeat(600);
+    const unbounded = new AlbertTokenizer(tokenizerJson, { ...tokenizerConfig, model_max_length: 1e6 }, 1e6);
+    const e = unbounded.encode(long);
+    const reference = new Tokenizer(tokenizerJson, tokenizerConfig).encode(long, {
+      add_special_tokens: false,
+    });
+    expect(e.tokens.slice(1, -1)).toEqual(reference.tokens);
+    expectSpansCover(long, e);
+  });
+
+  it('takes a 1 MB paste: the first 512 tokens, the number dropped after them, in reasonable time', () => {
+    const sentence = 'The quick brown fox jumps over the lazy dog. ';
+    const text = sentence.repeat(Math.ceil(1e6 / sentence.length)).slice(0, 1e6);
+    const started = performance.now();
+    const e = tokenizer.encode(text);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(e.tokens).toHaveLength(512);
+    const once = tokenizer.encode(sentence).tokens;
+    expect(e.tokens.slice(0, once.length - 1)).toEqual(once.slice(0, -1));
+    // Every token of the text is counted: whole sentences, then the cut one at the end.
+    const full = Math.floor(1e6 / sentence.length);
+    const rest = tokenizer.encode(text.slice(full * sentence.length)).tokens.length - 2;
+    expect(e.droppedTokens + 510).toBe(full * (once.length - 2) + rest);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import { EngineError } from './errors.ts';
-import { alignPieces, type Span } from './offsets.ts';
+import { alignPieces, type Span, type Trim } from './offsets.ts';
 
 export type { Span } from './offsets.ts';
 
@@ -32,6 +32,32 @@ export interface Segment {
 }
 
 type JsonObject = Record<string, unknown>;
+
+/** Texts longer than this many UTF-16 units are tokenized a stretch at a time (see stretches). */
+export const STRETCH = 10_000;
+
+/**
+ * `text` cut into stretches of at most STRETCH units, each cut right before a whitespace run, where Metaspace
+ * starts a new word anyway: @huggingface/tokenizers' Metaspace does not split words, so a whole text is one
+ * Unigram lattice, and a 1 MB paste overflowed its stack. A run of STRETCH units with no whitespace is cut
+ * where it reaches that length (the one place a stretch can tokenize differently from the whole).
+ */
+export function stretches(text: string): { start: number; text: string }[] {
+  const out: { start: number; text: string }[] = [];
+  let start = 0;
+  while (text.length - start > STRETCH) {
+    let end = start + STRETCH;
+    // Back to the start of the whitespace run at or before `end`; keep `end` if there is none.
+    let at = end;
+    while (at > start && !/\s/.test(text[at]!)) at--;
+    while (at > start && /\s/.test(text[at - 1]!)) at--;
+    if (at > start) end = at;
+    out.push({ start, text: text.slice(start, end) });
+    start = end;
+  }
+  out.push({ start, text: text.slice(start) });
+  return out;
+}
 
 export class AlbertTokenizer {
   private readonly tokenizer: Tokenizer;
@@ -133,7 +159,24 @@ export class AlbertTokenizer {
     return this.tokenizer.id_to_token(id);
   }
 
+  /** A text's pieces and their spans, a stretch at a time (see stretches). */
   private segment(text: string): Segment {
+    if (text.length <= STRETCH) return this.stretch(text);
+    const whole: Segment = { tokens: [], ids: [], offsets: [] };
+    const parts = stretches(text);
+    for (const [k, { start, text: part }] of parts.entries()) {
+      const s = this.stretch(part, { start: k === 0, end: k === parts.length - 1 });
+      for (let i = 0; i < s.tokens.length; i++) {
+        const span = s.offsets[i];
+        whole.tokens.push(s.tokens[i]!);
+        whole.ids.push(s.ids[i]!);
+        whole.offsets.push(span ? [span[0] + start, span[1] + start] : null);
+      }
+    }
+    return whole;
+  }
+
+  private stretch(text: string, trim?: Trim): Segment {
     const { tokens, ids } = this.tokenizer.encode(text, { add_special_tokens: false });
     const pieces = tokens.map((token, i) => ({
       token,
@@ -141,7 +184,7 @@ export class AlbertTokenizer {
       unknown: ids[i] === this.unkId,
     }));
     const normalize = (s: string) => (this.tokenizer.normalizer ? this.tokenizer.normalizer(s) : s);
-    return { tokens, ids, offsets: alignPieces(text, pieces, normalize, this.removeSpace) };
+    return { tokens, ids, offsets: alignPieces(text, pieces, normalize, this.removeSpace, trim) };
   }
 
   private templateSize(isPair: boolean): number {

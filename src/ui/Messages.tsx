@@ -1,6 +1,6 @@
 /**
- * Banners (which model and why), notices (a lost GPU), the random-weights warning, where the numbers come from
- * when the file is quantized or fp16, and errors.
+ * Banners (which model and why), notices (a lost GPU, a cancelled load), the random-weights warning, where the
+ * numbers come from when the file is quantized or fp16, a model the browser would not keep, and errors.
  */
 import { precisionSentence } from '../engine/fidelity.ts';
 import { useStore } from '../state/store.ts';
@@ -11,6 +11,7 @@ export function Messages() {
   const error = useStore((s) => s.error);
   const runError = useStore((s) => s.runError);
   const randomWeights = useStore((s) => s.info?.randomWeights);
+  const notCached = useStore((s) => s.info?.notCached);
   const precision = useStore((s) => s.info?.precision);
   const precisionNote = precision && precisionSentence(precision);
   return (
@@ -29,6 +30,12 @@ export function Messages() {
       {precisionNote && (
         <p className="notice" data-testid="message.precision">
           {precisionNote}
+        </p>
+      )}
+      {notCached && (
+        <p className="notice" data-testid="message.not-cached">
+          This model runs, but it was not kept for offline use: {notCached}, so the next visit downloads it
+          again.
         </p>
       )}
       {notice && (

@@ -1,24 +1,56 @@
 /**
  * Where the model comes from: a folder served with the site, a Hugging Face hub id (or any folder URL), or a
  * folder on this computer (picker or drag and drop); which ONNX file (dtype) and which backend. Shows per-file
- * download progress and the browser cache of hub models.
+ * download progress (a stalled file says it is waiting; loading can be cancelled) and the browser cache of hub
+ * models.
  */
-import { useState, type DragEvent } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
 import { BROWSER_BACKEND_REQUESTS, type BackendRequest } from '../engine/types.ts';
 import { choiceFromParam, choiceIdentity } from '../shared/models.ts';
-import { useStore } from '../state/store.ts';
+import { useStore, type ModelSlice } from '../state/store.ts';
 import { useController } from './controllerContext.ts';
 import { folderFromDrop, folderFromInput, type PickedFolder } from './folderDrop.ts';
 import { formatBytes } from '../shared/format.ts';
 import { Catalogue } from './model/Catalogue.tsx';
 import { WeightsSelect } from './model/WeightsSelect.tsx';
 
+/** How long no byte may arrive, while a file is unfinished, before the panel says it is waiting. */
+const QUIET_MS = 3000;
+
+/**
+ * Whole seconds since the last progress while some file is unfinished (its last report states a total it has
+ * not reached), else 0: a stalled server shows as waiting instead of a frozen bar.
+ */
+function useSecondsWaiting(progress: ModelSlice['progress'], loading: boolean): number {
+  const unfinished =
+    loading && Object.values(progress).some((p) => p.total === undefined || p.loaded < p.total);
+  const [last, setLast] = useState({ progress, at: Date.now() });
+  const [now, setNow] = useState(Date.now);
+  // New progress restarts the count (state adjusted while rendering, as React recommends for derived state).
+  if (last.progress !== progress) setLast({ progress, at: Date.now() });
+  useEffect(() => {
+    if (!unfinished) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [unfinished]);
+  return unfinished && now - last.at >= QUIET_MS ? Math.round((now - last.at) / 1000) : 0;
+}
+
 function Progress() {
+  const controller = useController();
   const progress = useStore((s) => s.progress);
   const lifecycle = useStore((s) => s.lifecycle);
+  const waiting = useSecondsWaiting(progress, lifecycle === 'loading');
   if (lifecycle !== 'loading' && lifecycle !== 'warming') return null;
   return (
     <ul className="progress" data-testid="model.progress">
+      {lifecycle === 'loading' && (
+        <li>
+          <button type="button" data-testid="model.cancel" onClick={() => controller.cancelLoad()}>
+            Cancel loading
+          </button>
+        </li>
+      )}
       {Object.entries(progress).map(([file, p]) => (
         <li key={file}>
           <span>{file}</span>
@@ -29,6 +61,11 @@ function Progress() {
           </span>
         </li>
       ))}
+      {waiting > 0 && (
+        <li data-testid="model.progress-waiting">
+          Waiting for the server: nothing has arrived for {waiting} s.
+        </li>
+      )}
       {lifecycle === 'warming' && <li>warming up (first run compiles the kernels)…</li>}
     </ul>
   );

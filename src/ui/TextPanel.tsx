@@ -1,17 +1,39 @@
 /**
  * The text (and optional second segment). Runs as you type (debounced by the controller). Below, the text
- * again with the hovered token's characters marked — rendered as text, never as HTML.
+ * again with the hovered token's characters marked — rendered as text, never as HTML — up to where the model
+ * stopped reading a text too long for it.
  */
 import type { WindowSummary } from '../engine/windows.ts';
 import { useStore, type LongTexts } from '../state/store.ts';
+import type { RunView } from '../worker/protocol.ts';
 
-function Highlighted({ text, span }: { text: string; span: [number, number] | null }) {
-  if (!span) return <>{text}</>;
+/** Where the model's tokens of one segment end in its text (all of it, unless the run was cut). */
+function readTo(run: Pick<RunView, 'truncated' | 'offsets' | 'tokenTypeIds'>, segment: number, text: string) {
+  if (!run.truncated) return text.length;
+  let end = 0;
+  run.offsets.forEach((span, i) => {
+    if (span && run.tokenTypeIds[i] === segment) end = Math.max(end, span[1]);
+  });
+  return end;
+}
+
+/**
+ * One segment's text with the hovered span marked. What the model did not read stays in the page's text but is
+ * not laid out: a pasted megabyte would otherwise hold the main thread for seconds (a "…" says it goes on).
+ */
+function Highlighted({ text, span, read }: { text: string; span: [number, number] | null; read: number }) {
+  const shown = text.slice(0, read);
   return (
     <>
-      {text.slice(0, span[0])}
-      <mark data-testid="text.mark">{text.slice(span[0], span[1])}</mark>
-      {text.slice(span[1])}
+      {span ? shown.slice(0, span[0]) : shown}
+      {span && <mark data-testid="text.mark">{shown.slice(span[0], span[1])}</mark>}
+      {span && shown.slice(span[1])}
+      {read < text.length && (
+        <>
+          <span className="unread-mark" data-testid="text.unread" />
+          <span className="unread">{text.slice(read)}</span>
+        </>
+      )}
     </>
   );
 }
@@ -65,11 +87,15 @@ export function TextPanel() {
           data-testid="text.highlight"
           aria-label="the text with the hovered token marked"
         >
-          <Highlighted text={run.text} span={segment === 0 ? span : null} />
+          <Highlighted text={run.text} span={segment === 0 ? span : null} read={readTo(run, 0, run.text)} />
           {run.pair !== undefined && (
             <>
               <span className="separator"> ⟂ </span>
-              <Highlighted text={run.pair} span={segment === 1 ? span : null} />
+              <Highlighted
+                text={run.pair}
+                span={segment === 1 ? span : null}
+                read={readTo(run, 1, run.pair)}
+              />
             </>
           )}
         </div>

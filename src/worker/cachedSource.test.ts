@@ -1,17 +1,25 @@
-/** A hub folder's files and its listing are kept in the Cache API, so an offline visit still knows the repo. */
+/**
+ * A hub folder's files and its listing are kept in the Cache API, so an offline visit still knows the repo; what
+ * is kept is what the listing names (size and hash), checked on the way in and on the way out.
+ */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../engine/errors.ts';
 import type { ListedFile, ModelSource } from '../engine/modelSource.ts';
 import { cachedSource } from './cachedSource.ts';
 
-/** The part of CacheStorage cachedSource uses, over a Map. */
-function memoryCaches(): CacheStorage {
+/** The part of CacheStorage cachedSource uses, over a Map; `refuse` makes every put fail as a full disk does. */
+function memoryCaches(refuse?: () => Error): CacheStorage & { store: Map<string, Response> } {
   const store = new Map<string, Response>();
   const cache = {
     match: async (url: string) => store.get(url)?.clone(),
-    put: async (url: string, response: Response) => void store.set(url, response),
+    put: async (url: string, response: Response) => {
+      if (refuse) throw refuse();
+      store.set(url, response);
+    },
+    delete: async (url: string) => store.delete(url),
   };
-  return { open: async () => cache } as unknown as CacheStorage;
+  return { open: async () => cache, store } as unknown as CacheStorage & { store: Map<string, Response> };
 }
 
 function source(online: { value: boolean }): ModelSource & { reads: number; lists: number } {
@@ -50,5 +58,127 @@ describe('cachedSource', () => {
   it('offline with nothing cached, the listing fails as the network did', async () => {
     const cached = cachedSource(source({ value: false }), memoryCaches());
     await expect(cached.list!()).rejects.toThrow('offline');
+  });
+});
+
+const ID = 'https://hub.example/o/m/resolve/main/';
+const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+const gitSha1 = (bytes: Uint8Array) =>
+  `git-sha1:${createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')}`;
+
+/** A hub repo whose files can change under its listing (what the network delivers), counting downloads. */
+function repo(listing: ListedFile[], files: Record<string, Uint8Array>) {
+  const downloads: string[] = [];
+  const online = { value: true };
+  const inner: ModelSource = {
+    id: ID,
+    repo: 'o/m',
+    list: async () => listing,
+    async read(path) {
+      if (!online.value) throw new EngineError('network', `could not download ${path}: offline`, path);
+      downloads.push(path);
+      return files[path]!.slice();
+    },
+  };
+  return { source: inner, files, downloads, online };
+}
+
+/** A put as a browser whose storage for the site is full refuses it. */
+const storageFull = () => new DOMException('Quota exceeded.', 'QuotaExceededError');
+
+const WEIGHTS = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+const CONFIG = new TextEncoder().encode('{"model_type":"albert"}');
+const LISTING: ListedFile[] = [
+  { path: 'onnx/model.onnx', size: WEIGHTS.length, hash: sha256(WEIGHTS) },
+  { path: 'config.json', size: CONFIG.length, hash: gitSha1(CONFIG) },
+];
+
+describe('cachedSource checks files against the listing', () => {
+  it('keeps a download whose SHA-256 (LFS) or git blob id (small file) is the listed one', async () => {
+    const hub = repo(LISTING, { 'onnx/model.onnx': WEIGHTS, 'config.json': CONFIG });
+    const caches = memoryCaches();
+    const cached = cachedSource(hub.source, caches);
+    expect(await cached.read('onnx/model.onnx')).toEqual(WEIGHTS);
+    expect(await cached.read('config.json')).toEqual(CONFIG);
+    expect([...caches.store.keys()]).toEqual(
+      expect.arrayContaining([`${ID}onnx/model.onnx`, `${ID}config.json`]),
+    );
+  });
+
+  it('fails a download of another size or another hash with one message naming the file, and keeps nothing of it', async () => {
+    const corrupt = WEIGHTS.slice();
+    corrupt[3] = 99;
+    for (const [bytes, says] of [
+      [
+        corrupt,
+        /^onnx\/model\.onnx from o\/m has SHA-256 [0-9a-f]{12}… where the hub lists [0-9a-f]{12}…, so it was not kept/,
+      ],
+      [
+        WEIGHTS.slice(0, 5),
+        /^onnx\/model\.onnx from o\/m is 5 bytes where the hub lists 8, so it was not kept/,
+      ],
+    ] as const) {
+      const caches = memoryCaches();
+      const cached = cachedSource(repo(LISTING, { 'onnx/model.onnx': bytes }).source, caches);
+      const error = await cached.read('onnx/model.onnx').catch((e: unknown) => e as EngineError);
+      expect(error).toBeInstanceOf(EngineError);
+      expect((error as EngineError).message).toMatch(says);
+      expect((error as EngineError).file).toBe('onnx/model.onnx');
+      expect(caches.store.has(`${ID}onnx/model.onnx`)).toBe(false);
+    }
+  });
+
+  it('a hash that matches decides over a listed size that does not (the hash names the exact bytes)', async () => {
+    const listing = [{ path: 'onnx/model.onnx', size: 45_300_000, hash: sha256(WEIGHTS) }];
+    const cached = cachedSource(repo(listing, { 'onnx/model.onnx': WEIGHTS }).source, memoryCaches());
+    expect(await cached.read('onnx/model.onnx')).toEqual(WEIGHTS);
+  });
+
+  it('drops a kept copy that is truncated or corrupted and downloads the file again', async () => {
+    for (const damage of [(b: Uint8Array) => b.slice(0, 3), (b: Uint8Array) => b.map((x) => x ^ 1)]) {
+      const hub = repo(LISTING, { 'onnx/model.onnx': WEIGHTS });
+      const caches = memoryCaches();
+      await cachedSource(hub.source, caches).read('onnx/model.onnx');
+      const url = `${ID}onnx/model.onnx`;
+      const damaged = damage(WEIGHTS);
+      // As storage would hold it: the length it was kept with, other bytes.
+      caches.store.set(url, new Response(damaged, { headers: { 'Content-Length': String(WEIGHTS.length) } }));
+      expect(await cachedSource(hub.source, caches).read('onnx/model.onnx')).toEqual(WEIGHTS);
+      expect(hub.downloads).toEqual(['onnx/model.onnx', 'onnx/model.onnx']);
+      expect(new Uint8Array(await caches.store.get(url)!.clone().arrayBuffer())).toEqual(WEIGHTS);
+    }
+  });
+
+  it('offline, a damaged kept copy fails with a message that says it was dropped and why it could not come again', async () => {
+    const hub = repo(LISTING, { 'config.json': CONFIG });
+    const caches = memoryCaches();
+    await cachedSource(hub.source, caches).read('config.json');
+    caches.store.set(`${ID}config.json`, new Response(CONFIG.slice(0, 4)));
+    hub.online.value = false;
+    await expect(cachedSource(hub.source, caches).read('config.json')).rejects.toThrow(
+      'the copy of config.json kept in this browser was damaged, so it was dropped, and downloading it again failed: could not download config.json: offline',
+    );
+    expect(caches.store.has(`${ID}config.json`)).toBe(false);
+  });
+
+  it('a put the browser refuses (storage full) still returns the file, and says why it was not kept', async () => {
+    const hub = repo(LISTING, { 'onnx/model.onnx': WEIGHTS });
+    const reasons: string[] = [];
+    const cached = cachedSource(hub.source, memoryCaches(storageFull), (reason) => reasons.push(reason));
+    expect(await cached.read('onnx/model.onnx')).toEqual(WEIGHTS);
+    // The listing and the file, each refused.
+    expect(reasons).toEqual([
+      "the browser's storage for this site is full (QuotaExceededError)",
+      "the browser's storage for this site is full (QuotaExceededError)",
+    ]);
+  });
+
+  it('a read that is cancelled while the listing is awaited ends as cancelled', async () => {
+    const never = new Promise<ListedFile[]>(() => undefined);
+    const abort = new AbortController();
+    const stalled = { ...repo(LISTING, {}).source, list: () => never };
+    const reading = cachedSource(stalled, memoryCaches()).read('config.json', undefined, abort.signal);
+    abort.abort();
+    await expect(reading).rejects.toMatchObject({ code: 'cancelled', message: 'loading was cancelled' });
   });
 });

@@ -1,10 +1,19 @@
 /**
  * Hub downloads kept in the browser's Cache API, so a second visit loads offline: each file, and the repo's
  * listing. Entries are keyed by the file's URL; the cache can be measured and cleared from the UI (clearing it
- * also forgets a listing that a repo update made stale).
+ * also forgets a listing that a repo update made stale). Every file is checked against the listing (size and
+ * hash, see listingCheck.ts) before it is kept and again when it is taken from the cache, so a broken download
+ * is never kept and a damaged entry is dropped and downloaded again.
  */
-import type { ListedFile, ModelSource } from '../engine/modelSource.ts';
+import { EngineError, messageOf } from '../engine/errors.ts';
+import {
+  unlessAborted,
+  type FileProgress,
+  type ListedFile,
+  type ModelSource,
+} from '../engine/modelSource.ts';
 import { GRAPH_CACHE, graphUsage } from './graphStore.ts';
+import { listingMismatch } from './listingCheck.ts';
 
 export const MODEL_CACHE = 'albert-playground-models-v1';
 
@@ -22,44 +31,133 @@ export interface CacheUsage {
 /** Where a folder's listing is kept, beside its files, so a later visit knows what the repo holds, offline too. */
 const LISTING = '.albert-playground-listing.json';
 
-export function cachedSource(inner: ModelSource, caches: CacheStorage): ModelSource {
+/** Why the browser would not keep a file, in words. */
+function refusedWords(error: unknown): string {
+  if (error instanceof DOMException && error.name === 'QuotaExceededError')
+    return `the browser's storage for this site is full (${error.name})`;
+  return `the browser would not store it (${messageOf(error)})`;
+}
+
+/** Stores `bytes` under `url`, with their length (cacheUsage reads it, and a kept copy is checked against it). */
+function keep(cache: Cache, url: string, bytes: Uint8Array | string): Promise<void> {
+  const length = typeof bytes === 'string' ? new TextEncoder().encode(bytes).byteLength : bytes.byteLength;
+  const body = bytes as Uint8Array<ArrayBuffer> | string;
+  return cache.put(url, new Response(body, { headers: { 'Content-Length': String(length) } }));
+}
+
+/**
+ * The kept copy of a file when it is whole: as long as it was when kept, and what the listing names. A damaged
+ * one is dropped (`dropped`), so the caller downloads it again.
+ */
+async function keptCopy(
+  cache: Cache,
+  url: string,
+  listed: ListedFile | undefined,
+): Promise<{ bytes?: Uint8Array; dropped: boolean }> {
+  const hit = await cache.match(url);
+  if (!hit) return { dropped: false };
+  const stated = hit.headers.get('Content-Length');
+  const bytes = await hit
+    .arrayBuffer()
+    .then((b) => new Uint8Array(b))
+    .catch(() => undefined);
+  const whole =
+    bytes !== undefined &&
+    (stated === null || Number(stated) === bytes.byteLength) &&
+    (await listingMismatch(bytes, listed)) === undefined;
+  if (whole) return { bytes, dropped: false };
+  await cache.delete(url).catch(() => undefined);
+  return { dropped: true };
+}
+
+/**
+ * @param onNotKept told, with the reason in words, when the browser refuses to keep a file or the listing
+ *   (storage full): the model still loads, but a later visit downloads it again
+ */
+export function cachedSource(
+  inner: ModelSource,
+  caches: CacheStorage,
+  onNotKept?: (reason: string) => void,
+): ModelSource {
+  const name = inner.repo ?? inner.id;
+  /** Kept after the first answer: files are checked against it. A failed listing is asked for again. */
+  let listing: Promise<ListedFile[]> | undefined;
+
+  // Cache first, as the files are: a second visit needs no network, and the listing matches the files kept.
+  const list = async (): Promise<ListedFile[]> => {
+    const cache = await caches.open(MODEL_CACHE);
+    const url = inner.id + LISTING;
+    const hit = await cache.match(url);
+    const kept: unknown = await hit?.json().catch(() => undefined);
+    if (Array.isArray(kept)) return kept as ListedFile[];
+    // A damaged listing is dropped and asked for again.
+    if (hit) await cache.delete(url).catch(() => undefined);
+    if (!inner.list) throw new Error(`${inner.id} cannot be listed`);
+    const files = await inner.list();
+    await keep(cache, url, JSON.stringify(files)).catch((error: unknown) => onNotKept?.(refusedWords(error)));
+    return files;
+  };
+  const listOnce = (): Promise<ListedFile[]> => {
+    if (!listing) {
+      const started = list();
+      listing = started;
+      started.catch(() => {
+        if (listing === started) listing = undefined;
+      });
+    }
+    return listing;
+  };
+
+  /** Downloads a file, keeps it when it is what the listing names, and fails (keeping nothing) when not. */
+  const download = async (
+    path: string,
+    entry: ListedFile | undefined,
+    cache: Cache,
+    onProgress?: (p: FileProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array> => {
+    // The file is asked for: shown as waiting until its first bytes arrive.
+    onProgress?.({ file: path, loaded: 0, ...(entry?.size !== undefined && { total: entry.size }) });
+    const bytes = await inner.read(path, onProgress, signal);
+    const mismatch = await listingMismatch(bytes, entry);
+    if (mismatch)
+      throw new EngineError(
+        'invalid-file',
+        `${path} from ${name} ${mismatch}, so it was not kept: load the model again (or clear the cache, if the repo changed since this browser listed it)`,
+        path,
+      );
+    // A failed put (quota) must not fail the load: the model simply is not kept, and the page says so.
+    await keep(cache, inner.id + path, bytes).catch((error: unknown) => onNotKept?.(refusedWords(error)));
+    return bytes;
+  };
+
   return {
     id: inner.id,
     ...(inner.repo && { repo: inner.repo }),
-    // Cache first, as the files are: a second visit needs no network, and the listing matches the files kept.
-    async list() {
+    list: listOnce,
+    async read(path, onProgress, signal) {
       const cache = await caches.open(MODEL_CACHE);
-      const url = inner.id + LISTING;
-      const hit = await cache.match(url);
-      if (hit) return (await hit.json()) as ListedFile[];
-      if (!inner.list) throw new Error(`${inner.id} cannot be listed`);
-      const files = await inner.list();
-      const body = JSON.stringify(files);
-      await cache
-        .put(url, new Response(body, { headers: { 'Content-Length': String(body.length) } }))
-        .catch(() => undefined);
-      return files;
-    },
-    async read(path, onProgress) {
-      const url = inner.id + path;
-      const cache = await caches.open(MODEL_CACHE);
-      const hit = await cache.match(url);
-      if (hit) {
-        const bytes = new Uint8Array(await hit.arrayBuffer());
-        onProgress?.({ file: path, loaded: bytes.byteLength, total: bytes.byteLength });
-        return bytes;
+      // No listing (the hub's API is down): nothing to check against but the kept copy's length.
+      const files = await unlessAborted(
+        listOnce().catch(() => undefined),
+        signal,
+      );
+      const entry = files?.find((f) => f.path === path);
+      const kept = await keptCopy(cache, inner.id + path, entry);
+      if (kept.bytes) {
+        onProgress?.({ file: path, loaded: kept.bytes.byteLength, total: kept.bytes.byteLength });
+        return kept.bytes;
       }
-      const bytes = await inner.read(path, onProgress);
-      // A failed put (quota) must not fail the load: the model simply is not cached.
-      await cache
-        .put(
-          url,
-          new Response(bytes as Uint8Array<ArrayBuffer>, {
-            headers: { 'Content-Length': String(bytes.byteLength) },
-          }),
-        )
-        .catch(() => undefined);
-      return bytes;
+      try {
+        return await download(path, entry, cache, onProgress, signal);
+      } catch (error) {
+        if (!kept.dropped || !(error instanceof EngineError) || error.code === 'cancelled') throw error;
+        throw new EngineError(
+          error.code,
+          `the copy of ${path} kept in this browser was damaged, so it was dropped, and downloading it again failed: ${error.message}`,
+          path,
+        );
+      }
     },
   };
 }

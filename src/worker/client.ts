@@ -73,6 +73,8 @@ export class EngineClient {
   private nextId = 1;
   private latestViewRun = 0;
   private lastLoad: Body<'load'> | undefined;
+  /** The id of the latest load, which cancelLoad stops. */
+  private loadId = 0;
   private readonly pending = new Map<number, Pending>();
 
   constructor(
@@ -86,7 +88,13 @@ export class EngineClient {
     const { onProgress, onWarming, ...rest } = request;
     const body: Body<'load'> = { type: 'load', backend: 'auto', dtype: 'auto', ...rest };
     this.lastLoad = body;
+    this.loadId = this.nextId;
     return this.send(body, { onProgress, onWarming });
+  }
+
+  /** Stops the latest load's downloads: it then rejects with code `cancelled` (unless it was past them). */
+  cancelLoad(): Reply<'cancel'> {
+    return this.cancel(this.loadId);
   }
 
   /** Runs text (and pair); resolves null when a newer view run superseded it. */

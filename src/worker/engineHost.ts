@@ -20,7 +20,7 @@ import { EngineError, messageOf } from '../engine/errors.ts';
 import { maskPositions, maskPredictions } from '../engine/fillMask.ts';
 import { onnxFilesOf, type OnnxFileInfo } from '../engine/modelFiles.ts';
 import type { FileProgress, ListedFile, ModelSource } from '../engine/modelSource.ts';
-import { hubSource, urlSource } from '../engine/modelSource.ts';
+import { hubSource, loadCancelled, unlessAborted, urlSource } from '../engine/modelSource.ts';
 import { startRuntime, type OrtModule } from '../engine/session.ts';
 import type { FloatTensor } from '../engine/types.ts';
 import { runWindows, type WindowedRun } from '../engine/windows.ts';
@@ -70,6 +70,23 @@ const MAX_COMPARED = 64;
 /** Pieces shown at each [MASK] of a fill-mask export. */
 const FILL_MASK_TOP = 10;
 
+/** How a hub refusal for want of a token ends in the browser, which has no way to send one. */
+const NO_TOKEN_IN_BROWSER =
+  'this site cannot send a Hugging Face token: download the model with your token and open its folder from this computer';
+
+/**
+ * A source whose reads and listing end as cancelled when `signal` aborts: network reads abort their fetches, and
+ * any other wait (a listing under way, a source that cannot stop) is left behind.
+ */
+function abortable(source: ModelSource, signal: AbortSignal): ModelSource {
+  const list = source.list?.bind(source);
+  return {
+    ...source,
+    read: (path, onProgress) => unlessAborted(source.read(path, onProgress, signal), signal),
+    ...(list && { list: () => unlessAborted(list(), signal) }),
+  };
+}
+
 interface KeptRun {
   id: number;
   run: AlbertRun;
@@ -91,8 +108,17 @@ export class EngineHost {
   private ort: OrtModule | undefined;
   /** The runtimes loaded so far (a worker keeps what it compiled). */
   private readonly runtimes: Partial<Record<RuntimeKind, Promise<OrtModule>>> = {};
-  /** The latest folder's listing, shared by the weights menu and the load. */
-  private listing: { id: string; files: Promise<ListedFile[]> } | undefined;
+  /** The latest folder's source and listing, shared by the weights menu and the load. */
+  private folder: { source: ModelSource; files: Promise<ListedFile[]> } | undefined;
+  /** The load in progress, which a cancel aborts (its downloads with it). */
+  private loading: { id: number; abort: AbortController } | undefined;
+  /**
+   * Cancels that came for no load in progress: a load still waiting behind other work ends as soon as it starts.
+   * Ids only grow, so those up to a starting load's are done with.
+   */
+  private readonly cancelledEarly = new Set<number>();
+  /** Why the latest load's hub files were not kept for offline use, when they were not. */
+  private notKept: string | undefined;
 
   /** Prepared graphs kept between visits, by the file's hash. */
   private readonly graphCache;
@@ -106,14 +132,29 @@ export class EngineHost {
    * load would otherwise list it again (for a plain host, a HEAD request per file name).
    */
   private sourceFor(location: ModelLocation): ModelSource {
-    const source = this.plainSourceFor(location);
+    const fresh = this.plainSourceFor(location);
     // Picked files list themselves at no cost; two picked folders may share a name.
-    if (!source.list || location.kind === 'files') return source;
-    if (this.listing?.id !== source.id) this.listing = { id: source.id, files: source.list() };
-    const files = this.listing.files;
-    // A failed listing is not kept: the next load asks again.
-    files.catch(() => (this.listing = undefined));
+    if (!fresh.list || location.kind === 'files') return fresh;
+    if (this.folder?.source.id !== fresh.id) {
+      const files = fresh.list();
+      const folder = { source: fresh, files };
+      this.folder = folder;
+      // A failed listing is not kept: the next load asks again.
+      files.catch(() => this.folder === folder && (this.folder = undefined));
+    }
+    const { source, files } = this.folder;
     return { ...source, read: source.read.bind(source), list: () => files };
+  }
+
+  /** Forgets the folder's listing: the cache that held it was cleared, so the next load lists and keeps it anew. */
+  forgetListing(): void {
+    this.folder = undefined;
+  }
+
+  /** Stops the load `id` if it is still downloading (or not yet started): it fails as cancelled. */
+  cancelLoad(id: number): void {
+    if (this.loading?.id === id) this.loading.abort.abort();
+    else this.cancelledEarly.add(id);
   }
 
   /** The ONNX files of a folder (for the weights menu before it loads), or undefined when it cannot be listed. */
@@ -129,8 +170,10 @@ export class EngineHost {
     if (override) return override;
     if (location.kind === 'files') return blobSource(location.name, location.files);
     if (location.kind === 'hub') {
-      const source = hubSource(location.repo, location.endpoint);
-      return this.options.caches ? cachedSource(source, this.options.caches) : source;
+      const source = hubSource(location.repo, location.endpoint, undefined, undefined, NO_TOKEN_IN_BROWSER);
+      // The first refusal of a load is what the page says (storage full refuses every file alike).
+      const notKept = (reason: string) => (this.notKept ??= reason);
+      return this.options.caches ? cachedSource(source, this.options.caches, notKept) : source;
     }
     return urlSource(new URL(location.url, this.options.baseUrl).href, undefined, location.listing);
   }
@@ -146,8 +189,13 @@ export class EngineHost {
     this.compared.clear();
     await previous?.dispose();
     const host = this.options.host();
+    const abort = new AbortController();
+    if (this.cancelledEarly.has(request.id)) abort.abort();
+    for (const id of this.cancelledEarly) if (id <= request.id) this.cancelledEarly.delete(id);
+    this.loading = { id: request.id, abort };
+    this.notKept = undefined;
     // Where it will run decides which runtime to fetch and compile.
-    const source = this.sourceFor(request.model);
+    const source = abortable(this.sourceFor(request.model), abort.signal);
     const plan = await planBackend(request.backend, host);
     // The runtime loads and compiles while the files download and the graph is prepared.
     const ort = this.runtime(plan.name === 'webgpu' ? 'webgpu' : 'wasm', host.threads);
@@ -163,7 +211,16 @@ export class EngineHost {
         ...(this.graphCache && { graphCache: this.graphCache }),
       },
       plan,
-    );
+    )
+      // Whatever a cancelled load's last step failed with, it failed because it was cancelled.
+      .catch((error: unknown) => Promise.reject(abort.signal.aborted ? loadCancelled() : error))
+      .finally(() => {
+        if (this.loading?.abort === abort) this.loading = undefined;
+      });
+    if (abort.signal.aborted) {
+      await engine.dispose();
+      throw loadCancelled();
+    }
     this.ort = await ort;
     onWarming();
     // The first run compiles kernels (WebGPU shaders, WASM code paths): pay for it before "ready". A WebGPU
@@ -541,6 +598,7 @@ export class EngineHost {
       maxLength: engine.tokenizer.maxLength,
       hasLogits: engine.hasLogits,
       randomWeights: c.albert_playground_random_weights,
+      ...(this.notKept && { notCached: this.notKept }),
       ...loaded,
       modelFile,
       precision: engine.prepared.precision,

@@ -126,7 +126,7 @@ export type WorkerRequest =
       /** The layer partial views are drawn at while the lines run. */
       layer: number;
     }
-  /** Stops a running embed-lines, classify, tag or umap request (handled at once, not queued). */
+  /** Stops a running embed-lines, classify, tag or umap request, or a load's downloads (handled at once, not queued). */
   | { type: 'cancel'; id: number; target: number }
   /** The kept lines at one layer: similarity matrix and its cluster order, neighbours, PCA, and a query's ranking. */
   | { type: 'lines-view'; id: number; setId: number; layer: number; query?: string }
@@ -304,6 +304,8 @@ export interface ModelInfo extends Omit<LoadedModel, 'file'> {
   maxLength: number;
   hasLogits: boolean;
   randomWeights: boolean;
+  /** Why the hub's files were not kept for offline use (the browser's storage is full), when they were not. */
+  notCached?: string;
   /** What the file's weights and activations are, read from its graph. */
   precision: Precision;
   backend: BackendInfo;

@@ -47,16 +47,32 @@ export function transfersOf(message: unknown): Transferable[] {
 /** How often one file's download progress reaches the page (each is a re-render there). */
 const PROGRESS_EVERY_MS = 100;
 
-/** Progress at most every PROGRESS_EVERY_MS per file, and always its first and last report. */
-function throttled(report: (p: FileProgress) => void): (p: FileProgress) => void {
+/**
+ * Progress at most every PROGRESS_EVERY_MS per file, and always its first and last report; a report held back
+ * follows when its interval ends, so a download that stalls shows how far it got.
+ */
+export function throttled(report: (p: FileProgress) => void): (p: FileProgress) => void {
   const last = new Map<string, number>();
+  const held = new Map<string, FileProgress>();
+  const send = (p: FileProgress) => {
+    held.delete(p.file);
+    last.set(p.file, performance.now());
+    report(p);
+  };
   return (p) => {
     const now = performance.now();
     const done = p.total !== undefined && p.loaded >= p.total;
     const previous = last.get(p.file);
-    if (previous !== undefined && !done && now - previous < PROGRESS_EVERY_MS) return;
-    last.set(p.file, now);
-    report(p);
+    if (previous === undefined || done || now - previous >= PROGRESS_EVERY_MS) return send(p);
+    if (!held.has(p.file))
+      setTimeout(
+        () => {
+          const latest = held.get(p.file);
+          if (latest) send(latest);
+        },
+        PROGRESS_EVERY_MS - (now - previous),
+      );
+    held.set(p.file, p);
   };
 }
 
@@ -205,6 +221,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
         return;
       case 'cache-clear':
         if (options.caches) await clearCache(options.caches);
+        host.forgetListing();
         reply(request, undefined);
         return;
       case 'debug':
@@ -225,6 +242,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
     if (request.type === 'cancel') {
       apply.cancel(request.target);
       tags.cancel(request.target);
+      host.cancelLoad(request.target);
       reply(request, undefined);
       return;
     }

@@ -172,6 +172,51 @@ describe('engine worker protocol', () => {
     });
   });
 
+  it('a cancel stops a load while it downloads: it fails as cancelled, and the next load works', async () => {
+    const good = await tiny();
+    let asked!: () => void;
+    const onnxAsked = new Promise<void>((resolve) => (asked = resolve));
+    // The weights never arrive (a stalled server); the source does not even watch the signal.
+    const stalled: ModelSource = {
+      ...good,
+      id: '/stalled/',
+      read: (path, onProgress) => {
+        if (!path.endsWith('.onnx')) return good.read(path, onProgress);
+        asked();
+        return new Promise(() => undefined);
+      },
+    };
+    const worker = await fakeWorker((location) =>
+      location.kind === 'url' && location.url === 'stalled' ? stalled : good,
+    );
+    const client = new EngineClient(() => worker.page);
+    const loading = client.load({ model: { kind: 'url', url: 'stalled' }, backend: 'wasm' });
+    await onnxAsked;
+    await client.cancelLoad();
+    await expect(loading).rejects.toMatchObject({
+      wire: { code: 'cancelled', message: 'loading was cancelled' },
+    });
+    const early = await client.run('no model', undefined, VIEW).catch((e: unknown) => e);
+    expect((early as EngineFailure).message).toBe('no model is loaded yet');
+    const info = await client.load({ model: { kind: 'url', url: 'good' }, backend: 'wasm' });
+    expect(info.layers).toBe(3);
+    // A cancel that comes after the load finished changes nothing.
+    await client.cancelLoad();
+    expect((await client.run('still here', undefined, VIEW))!.text).toBe('still here');
+
+    // A load cancelled while it waits behind a stalled one ends as soon as its turn comes.
+    const first = client.load({ model: { kind: 'url', url: 'stalled' }, backend: 'wasm' });
+    const second = client.load({ model: { kind: 'url', url: 'good' }, backend: 'wasm' });
+    await client.cancelLoad();
+    expect(worker.received.at(-1)).toMatchObject({ type: 'cancel' });
+    const firstId = worker.received.findLast(
+      (r) => r.type === 'load' && r.model.kind === 'url' && r.model.url === 'stalled',
+    )!.id;
+    await client.cancel(firstId);
+    for (const load of [first, second])
+      await expect(load).rejects.toMatchObject({ wire: { code: 'cancelled' } });
+  });
+
   it('lets the latest view run win; api runs are never dropped', async () => {
     const source = await tiny();
     const worker = await fakeWorker(() => source);
