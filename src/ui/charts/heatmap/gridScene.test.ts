@@ -18,9 +18,13 @@ describe('grid scene', () => {
     });
     const images = scene.items.filter((i) => i.kind === 'image');
     expect(images).toHaveLength(6);
-    // Columns step by the cell size plus the gap; rows likewise.
-    expect(images[1]!.x - images[0]!.x).toBe(46);
-    expect(images[3]!.y - images[0]!.y).toBe(46);
+    // An even grid with a gap between cells: equal steps across and down, each longer than a cell.
+    const [a, b, c, d] = images as { x: number; y: number; width: number; height: number }[];
+    expect(b!.x - a!.x).toBeGreaterThan(a!.width);
+    expect(c!.x - b!.x).toBe(b!.x - a!.x);
+    expect(d!.y - a!.y).toBeGreaterThan(a!.height);
+    expect(d!.y - a!.y).toBe(b!.x - a!.x);
+    expect([a!.width, a!.height]).toEqual([40, 40]);
     const texts = scene.items.flatMap((i) => (i.kind === 'text' ? [i.text] : []));
     expect(texts).toEqual(['Attention <all> layers', 'head 0', 'head 1', 'head 2', 'layer 1', 'layer 2']);
     expect(images.every((i) => i.x + i.width <= scene.width && i.y + i.height <= scene.height)).toBe(true);
