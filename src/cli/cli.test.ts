@@ -6,14 +6,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
-import { fsSource } from '../engine/node/fsSource.ts';
-import { nodeRuntime } from '../engine/node/runtime.ts';
+import { type AlbertRun } from '../engine/albert.ts';
 import { DTYPE_FACTS, DTYPES } from '../engine/dtypes.ts';
 import { FIDELITY } from '../engine/fidelity.ts';
 import { PARAPHRASE_MODEL, TINY_MODEL, tinyModelCopy } from '../engine/testing/fixtures.ts';
 import { parseNpy } from '../engine/testing/npyParser.ts';
 import { cli, expectOneLineError, tiny } from './testing/runCli.ts';
+import { tinyEngine } from '../engine/testing/tinyEngine.ts';
 
 /** Every layer and attention map of a pair. */
 const EVERYTHING = [
@@ -30,11 +29,7 @@ const maxDiff = (a: number[], b: Float32Array) => a.reduce((m, v, i) => Math.max
 
 let expected: AlbertRun;
 beforeAll(async () => {
-  const engine = await AlbertEngine.load({
-    source: await fsSource(TINY_MODEL),
-    ...(await nodeRuntime('wasm', 1)),
-    backend: 'wasm',
-  });
+  const engine = await tinyEngine();
   expected = await engine.run('hello world', 'the cat sat');
   await engine.dispose();
 });

@@ -1,12 +1,11 @@
 /** `albert-embed --compare` end to end: its cosines must be those of two separate engine runs, pooled. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeHub, type FakeHub } from '../../scripts/lib/fakeHub.ts';
-import { AlbertEngine, type AlbertRun } from '../engine/albert.ts';
-import { fsSource } from '../engine/node/fsSource.ts';
-import { nodeRuntime } from '../engine/node/runtime.ts';
+import { type AlbertRun } from '../engine/albert.ts';
 import { pool, type Pooling } from '../engine/pooling.ts';
 import { PARAPHRASE_MODEL, TINY_MODEL } from '../engine/testing/fixtures.ts';
 import { cli, expectOneLineError, tiny } from './testing/runCli.ts';
+import { tinyEngine } from '../engine/testing/tinyEngine.ts';
 
 const TEXT = 'hello world';
 const OTHER = 'the cat sat on the mat';
@@ -27,11 +26,7 @@ function cosineOf(a: Float32Array, b: Float32Array): number {
 let text: AlbertRun;
 let other: AlbertRun;
 beforeAll(async () => {
-  const engine = await AlbertEngine.load({
-    source: await fsSource(TINY_MODEL),
-    ...(await nodeRuntime('wasm', 1)),
-    backend: 'wasm',
-  });
+  const engine = await tinyEngine();
   text = await engine.run(TEXT);
   other = await engine.run(OTHER);
   await engine.dispose();

@@ -7,13 +7,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AlbertEngine } from '../engine/albert.ts';
-import { fsSource } from '../engine/node/fsSource.ts';
-import { nodeRuntime } from '../engine/node/runtime.ts';
 import { pool, type Pooling } from '../engine/pooling.ts';
-import { maxAbsDiff, TINY_MODEL } from '../engine/testing/fixtures.ts';
+import { maxAbsDiff } from '../engine/testing/fixtures.ts';
 import { parseNpy } from '../engine/testing/npyParser.ts';
 import { cli, expectOneLineError, tiny } from './testing/runCli.ts';
+import { tinyEngine } from '../engine/testing/tinyEngine.ts';
 
 /** Lines of different lengths, so that batches pad; a blank and a whitespace-only line, which are skipped. */
 const LINES = [
@@ -56,11 +54,7 @@ let single: (text: string, layer: number, pooling: Pooling) => { vector: Float32
 let dir: string;
 let file: string;
 beforeAll(async () => {
-  const engine = await AlbertEngine.load({
-    source: await fsSource(TINY_MODEL),
-    ...(await nodeRuntime('wasm', 1)),
-    backend: 'wasm',
-  });
+  const engine = await tinyEngine();
   const runs = new Map<string, Awaited<ReturnType<typeof engine.run>>>();
   for (const text of [...LINES.filter((l) => l.trim()), LONG]) runs.set(text, await engine.run(text));
   await engine.dispose();

@@ -7,13 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlbertEngine } from '../engine/albert.ts';
-import { fsSource } from '../engine/node/fsSource.ts';
-import { nodeRuntime } from '../engine/node/runtime.ts';
 import { DEFAULT_POOLING } from '../engine/sentenceModel.ts';
 import { probeSentences, probeTokens, runExamples, runTokens, tagRun } from '../engine/tagRuns.ts';
 import { parseTaggedExamples } from '../engine/tagging.ts';
-import { TINY_MODEL } from '../engine/testing/fixtures.ts';
 import { cli, expectOneLineError, tiny } from './testing/runCli.ts';
+import { tinyEngine } from '../engine/testing/tinyEngine.ts';
 
 const ENTITIES = [
   '[Paris](LOC) is in [France](LOC).',
@@ -38,11 +36,7 @@ const { examples } = parseTaggedExamples(ENTITIES);
 
 let engine: AlbertEngine;
 beforeAll(async () => {
-  engine = await AlbertEngine.load({
-    source: await fsSource(TINY_MODEL),
-    ...(await nodeRuntime('wasm', 1)),
-    backend: 'wasm',
-  });
+  engine = await tinyEngine();
 });
 afterAll(() => engine.dispose());
 

@@ -6,13 +6,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AlbertEngine } from '../engine/albert.ts';
-import { fsSource } from '../engine/node/fsSource.ts';
-import { nodeRuntime } from '../engine/node/runtime.ts';
 import { pool } from '../engine/pooling.ts';
-import { TINY_MODEL } from '../engine/testing/fixtures.ts';
 import { runWindows, type WindowedRun } from '../engine/windows.ts';
 import { cli, expectOneLineError, tiny } from './testing/runCli.ts';
+import { tinyEngine } from '../engine/testing/tinyEngine.ts';
 
 /** 1,050 pieces: one piece per word in the bundled model. */
 const LONG = Array.from({ length: 150 }, () => 'brown fox jumps over the lazy dog').join(' ');
@@ -22,11 +19,7 @@ const maxDiff = (a: number[], b: ArrayLike<number>) =>
 let reference: WindowedRun;
 let short: Float32Array;
 beforeAll(async () => {
-  const engine = await AlbertEngine.load({
-    source: await fsSource(TINY_MODEL),
-    ...(await nodeRuntime('wasm', 1)),
-    backend: 'wasm',
-  });
+  const engine = await tinyEngine();
   reference = await runWindows(engine, LONG, { overlap: 100 });
   short = pool((await engine.run('short line here')).hiddenStates[3]!, 'mean');
   await engine.dispose();

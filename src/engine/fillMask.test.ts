@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlbertEngine } from './albert.ts';
 import { maskPositions, maskPredictions, topIndices } from './fillMask.ts';
-import { fsSource } from './node/fsSource.ts';
-import { nodeRuntime } from './node/runtime.ts';
 import { TINY_MODEL, tinyConfig } from './testing/fixtures.ts';
 import { readReferenceWeights, referenceForward, type ReferenceConfig } from './testing/referenceAlbert.ts';
+import { tinyEngine } from './testing/tinyEngine.ts';
 
 const tensor = (rows: number[][]) => ({
   data: Float32Array.from(rows.flat()),
@@ -97,10 +96,7 @@ describe.each(['onnx/model.onnx', 'onnx/variants/fill-mask-opset17-fp32.onnx'])(
     );
     let engine: AlbertEngine;
     beforeAll(async () => {
-      engine = await AlbertEngine.load({
-        source: await fsSource(TINY_MODEL),
-        ...(await nodeRuntime('wasm', 1)),
-        backend: 'wasm',
+      engine = await tinyEngine({
         modelFile: file,
       });
     });

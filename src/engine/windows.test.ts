@@ -4,11 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlbertEngine, type AlbertRun } from './albert.ts';
-import { fsSource } from './node/fsSource.ts';
-import { nodeRuntime } from './node/runtime.ts';
 import { pool } from './pooling.ts';
-import { TINY_MODEL } from './testing/fixtures.ts';
 import { meanVector, pieceOwners, planWindows, runWindows, stitch, type WindowedRun } from './windows.ts';
+import { tinyEngine } from './testing/tinyEngine.ts';
 
 describe('planWindows', () => {
   it('cuts 1,000 pieces into windows of 510 that overlap by 128, the last one shorter', () => {
@@ -115,11 +113,7 @@ describe('runWindows on the bundled model', () => {
   let windowed: WindowedRun;
   const text = longText(1200);
   beforeAll(async () => {
-    engine = await AlbertEngine.load({
-      source: await fsSource(TINY_MODEL),
-      ...(await nodeRuntime('wasm', 1)),
-      backend: 'wasm',
-    });
+    engine = await tinyEngine();
     windowed = await runWindows(engine, text, { overlap: 128 });
   });
   afterAll(() => engine.dispose());

@@ -13,7 +13,15 @@ import { useFetched } from '../useFetched.ts';
 import { useJob } from './useJob.ts';
 import { EXAMPLE_REVIEWS, EXAMPLE_TO_CLASSIFY } from '../../shared/examples.ts';
 import { parseExamples } from './classify.ts';
-import { JobProgress, nonEmptyLines, PoolingSelect, RandomWeightsNote, TruncationNote } from './common.tsx';
+import {
+  JobProgress,
+  KInput,
+  nonEmptyLines,
+  PoolingSelect,
+  RandomWeightsNote,
+  TextBox,
+  TruncationNote,
+} from './common.tsx';
 
 /** A finished classification: what was classified (its kept vectors are the worker's set `setId`). */
 interface Classification {
@@ -69,26 +77,20 @@ export function ClassifyPanel() {
   return (
     <section className="classify" data-testid="classify.panel">
       <div className="compare-inputs">
-        <label className="block">
-          Labelled examples, one per line as “label: text”
-          <textarea
-            data-testid="classify.examples"
-            rows={10}
-            value={examplesText}
-            spellCheck={false}
-            onChange={(e) => setExamples(e.target.value)}
-          />
-        </label>
-        <label className="block">
-          Texts to classify, one per line
-          <textarea
-            data-testid="classify.texts"
-            rows={10}
-            value={classifyText}
-            spellCheck={false}
-            onChange={(e) => setTexts(e.target.value)}
-          />
-        </label>
+        <TextBox
+          label="Labelled examples, one per line as “label: text”"
+          testId="classify.examples"
+          rows={10}
+          value={examplesText}
+          onChange={setExamples}
+        />
+        <TextBox
+          label="Texts to classify, one per line"
+          testId="classify.texts"
+          rows={10}
+          value={classifyText}
+          onChange={setTexts}
+        />
       </div>
       <p className="hint" data-testid="classify.summary">
         {parsed.examples.length} examples of {labels.length} labels ({labels.join(', ')}); {texts.length}{' '}
@@ -103,17 +105,7 @@ export function ClassifyPanel() {
       </p>
       <div className="row">
         <PoolingSelect />
-        <label>
-          k nearest{' '}
-          <input
-            type="number"
-            data-testid="classify.k"
-            min={1}
-            max={Math.max(1, parsed.examples.length)}
-            value={k}
-            onChange={(e) => setK(Math.max(1, Math.floor(Number(e.target.value) || 1)))}
-          />
-        </label>
+        <KInput testId="classify.k" value={k} max={Math.max(1, parsed.examples.length)} onChange={setK} />
         <button
           type="button"
           data-testid="classify.example"

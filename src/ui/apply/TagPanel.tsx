@@ -11,7 +11,7 @@ import { useStore } from '../../state/store.ts';
 import type { TagView } from '../../worker/protocol.ts';
 import { useController } from '../controllerContext.ts';
 import { useFetched } from '../useFetched.ts';
-import { JobProgress, RandomWeightsNote } from './common.tsx';
+import { JobProgress, KInput, RandomWeightsNote, TextBox } from './common.tsx';
 import { useJob } from './useJob.ts';
 
 /** A finished tagging: what ran (its kept vectors are the worker's set `setId`). */
@@ -62,26 +62,14 @@ export function TagPanel() {
   return (
     <section className="tagging" data-testid="tag.panel">
       <div className="compare-inputs">
-        <label className="block">
-          Example sentences, one per line, with spans marked as “[Paris](LOC)”
-          <textarea
-            data-testid="tag.examples"
-            rows={10}
-            value={examplesText}
-            spellCheck={false}
-            onChange={(e) => setExamples(e.target.value)}
-          />
-        </label>
-        <label className="block">
-          Text to tag
-          <textarea
-            data-testid="tag.text"
-            rows={4}
-            value={text}
-            spellCheck={false}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </label>
+        <TextBox
+          label="Example sentences, one per line, with spans marked as “[Paris](LOC)”"
+          testId="tag.examples"
+          rows={10}
+          value={examplesText}
+          onChange={setExamples}
+        />
+        <TextBox label="Text to tag" testId="tag.text" rows={4} value={text} onChange={setText} />
       </div>
       <p className="hint" data-testid="tag.summary">
         {parsed.examples.length} sentences with {spans} spans of {labels.length} tags ({labels.join(', ')});
@@ -105,16 +93,7 @@ export function TagPanel() {
             <option value="centroid">nearest tag centroid (cosine with each tag's mean vector)</option>
           </select>
         </label>
-        <label>
-          k nearest{' '}
-          <input
-            type="number"
-            data-testid="tag.k"
-            min={1}
-            value={k}
-            onChange={(e) => setK(Math.max(1, Math.floor(Number(e.target.value) || 1)))}
-          />
-        </label>
+        <KInput testId="tag.k" value={k} onChange={setK} />
         <button
           type="button"
           data-testid="tag.example"

@@ -1,4 +1,5 @@
 /** Controls the applications share: the pooling choice, and a running job's progress with its cancel button. */
+import type { ReactNode } from 'react';
 import type { Pooling } from '../../engine/pooling.ts';
 import { resolvePooling, type PoolingRequest, type SentencePooling } from '../../engine/sentenceModel.ts';
 import { useStore } from '../../state/store.ts';
@@ -114,3 +115,58 @@ export const nonEmptyLines = (text: string) =>
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
+
+/** A labelled text box for examples, texts or lines: no spell-checking (token pieces are not words). */
+export function TextBox({
+  label,
+  testId,
+  rows,
+  value,
+  onChange,
+}: {
+  label: ReactNode;
+  testId: string;
+  rows: number;
+  value: string;
+  onChange(value: string): void;
+}) {
+  return (
+    <label className="block">
+      {label}
+      <textarea
+        data-testid={testId}
+        rows={rows}
+        value={value}
+        spellCheck={false}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
+  );
+}
+
+/** How many nearest examples vote: a whole number from 1 (to `max`, when given). */
+export function KInput({
+  testId,
+  value,
+  max,
+  onChange,
+}: {
+  testId: string;
+  value: number;
+  max?: number;
+  onChange(k: number): void;
+}) {
+  return (
+    <label>
+      k nearest{' '}
+      <input
+        type="number"
+        data-testid={testId}
+        min={1}
+        {...(max !== undefined && { max })}
+        value={value}
+        onChange={(e) => onChange(Math.max(1, Math.floor(Number(e.target.value) || 1)))}
+      />
+    </label>
+  );
+}
