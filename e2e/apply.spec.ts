@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import { cosine, pool } from '../src/engine/pooling.ts';
 import { parseNpy } from '../src/engine/testing/npyParser.ts';
 import { embedInNode } from './fixtures/nodeEngine.ts';
-import { Playground, TINY } from './fixtures/playground.ts';
+import { Playground } from './fixtures/playground.ts';
 
 /** Pooled vector of a text at a layer, from the CLI's hidden states. */
 function pooled(text: string, layer: number, pooling: 'mean' | 'cls' | 'max'): Float32Array {
@@ -18,10 +18,7 @@ function pooled(text: string, layer: number, pooling: 'mean' | 'cls' | 'max'): F
 test('compare two sentences: cosine per pooling and layer, the layer curve, alignment, pair mode; in the URL', async ({
   page,
 }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
-  await page.getByTestId('mode.compare').click();
+  const app = await Playground.tiny(page, 'compare');
   await page.getByTestId('compare.a').fill('the cat sat');
   await page.getByTestId('compare.b').fill('hello world');
   const shown = page.getByTestId('compare.cosine');
@@ -63,10 +60,7 @@ test('compare two sentences: cosine per pooling and layer, the layer curve, alig
 test('many sentences: batches with progress, matrix in cluster order, neighbours, search, PCA; cancel keeps what ran', async ({
   page,
 }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
-  await page.getByTestId('mode.lines').click();
+  const app = await Playground.tiny(page, 'lines');
   await page.getByTestId('lines.example').click();
   await page.getByTestId('lines.run').click();
   const matrix = page.getByTestId('chart.lines-matrix');
@@ -134,10 +128,7 @@ test('many sentences: batches with progress, matrix in cluster order, neighbours
 test('few-shot classification with the example reviews: centroid and k-NN scores equal Node’s', async ({
   page,
 }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
-  await page.getByTestId('mode.classify').click();
+  const app = await Playground.tiny(page, 'classify');
   await expect(page.getByTestId('classify.summary')).toContainText(
     '10 examples of 2 labels (positive, negative); 4 texts',
   );

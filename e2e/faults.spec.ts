@@ -102,9 +102,7 @@ test.afterAll(() => hub.close());
 
 /** The site's tiny model loaded with TEXT typed in, before the fault: what a user has on screen. */
 async function withTextTyped(page: Page): Promise<Playground> {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   await app.typeText(TEXT);
   return app;
 }
@@ -301,9 +299,7 @@ test('a 1 MB paste is kept whole (a reload too), the page stays responsive, and 
   page,
 }) => {
   const crashes = watchCrashes(page);
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   // The charts' library loads once the first run is drawn: that is not the paste's work.
   await expect(page.getByTestId('chart.norms').locator('.main-svg').first()).toBeVisible();
   await page.evaluate(() => {

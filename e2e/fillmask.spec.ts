@@ -37,9 +37,7 @@ async function rowsOf(group: Locator) {
 }
 
 test('fill-mask: the top 10 pieces at each [MASK], as the engine computes them in Node', async ({ page }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   const text = 'the [MASK] sat on the mat';
   await app.typeText(text);
   await expect(app.chips().nth(2)).toHaveClass(/special/);

@@ -74,9 +74,7 @@ test('a site folder is listed from the manifest (nothing probed); a second visit
 }) => {
   const requests: string[] = [];
   page.context().on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}`));
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   expect(requests.filter((r) => r.startsWith('HEAD'))).toEqual([]);
   expect(requests).toContain(`GET ${TINY}onnx/model.onnx`);
   await expect(page.getByTestId('timings.graph-cached')).toHaveCount(0);
@@ -93,9 +91,7 @@ test('a site folder is listed from the manifest (nothing probed); a second visit
 });
 
 test('a model folder from the directory picker', async ({ page }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   await page.getByTestId('model.folder').setInputFiles(TINY_DIR);
   await app.waitReady();
   const ready = await page.evaluate(() => window.albertPlayground!.ready());
@@ -104,9 +100,7 @@ test('a model folder from the directory picker', async ({ page }) => {
 });
 
 test("a model's files dropped on the page", async ({ page }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  await Playground.tiny(page);
   const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'].map((path) => ({
     name: path.split('/').pop()!,
     bytes: Array.from(readFileSync(join(TINY_DIR, path))),
@@ -184,9 +178,7 @@ test('a lost WebGPU device moves the model to WASM with a notice', async ({ page
 });
 
 test('a crashed worker is restarted and the text keeps running', async ({ page }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   await page.evaluate(() => void window.albertPlayground!.debug('crash'));
   await expect(page.getByTestId('message.notice')).toContainText('restarted');
   await app.typeText('after the crash');

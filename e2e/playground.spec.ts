@@ -119,9 +119,7 @@ test('the worker fetches only the onnxruntime build it runs: plain WASM, or the 
 test('exports: .npy of every hidden state and attention map, Projector TSV and JSON, equal to the engine', async ({
   page,
 }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   await app.typeText('hello world');
   const download = (testId: string) => app.download(testId);
   const expectedRun = await page.evaluate(() => window.albertPlayground!.embed('hello world'));
@@ -173,9 +171,7 @@ test('exports: .npy of every hidden state and attention map, Projector TSV and J
 });
 
 test('the text survives a reload and lives in the URL; a pair gets segment B', async ({ page }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   await app.typeText('paris is the capital of france');
   await page.getByTestId('text.pair-toggle').check();
   await page.getByTestId('text.pair').fill('the cat sat');
@@ -199,9 +195,7 @@ test('the text survives a reload and lives in the URL; a pair gets segment B', a
 });
 
 test('text is rendered as text; long texts are truncated with a notice', async ({ page }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   await page.evaluate(() => ((window as unknown as { pwned: boolean }).pwned = false));
   await app.typeText('<img src=x onerror="window.pwned=true"> 😀 [MASK]');
   await expect(page.locator('img')).toHaveCount(0);

@@ -61,9 +61,7 @@ test('no main-thread task over 50 ms while 128-token texts run and the attention
 test('switching layer and head in the attention view makes no main-thread task over 50 ms', async ({
   page,
 }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   const text = Array.from({ length: 510 }, (_, i) => ['hello', 'world', 'cat', 'dog'][i % 4]).join(' ');
   await app.typeText(text);
   await expect(page.getByTestId('tokens.count')).toHaveText('512');

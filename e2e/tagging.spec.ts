@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { exampleTags, OUTSIDE, parseTaggedLine, type TaggedExample } from '../src/engine/tagging.ts';
 import { AlbertTokenizer } from '../src/engine/tokenizer.ts';
 import { EXAMPLE_ENTITIES, EXAMPLE_REVIEWS, EXAMPLE_TO_TAG } from '../src/shared/examples.ts';
-import { Playground, TINY } from './fixtures/playground.ts';
+import { Playground } from './fixtures/playground.ts';
 
 const MODEL = 'public/models/albert-tiny-random';
 const dir = mkdtempSync(join(tmpdir(), 'albert-tagging-e2e-'));
@@ -40,10 +40,7 @@ function ownTags(line: string): string[] {
 test('tag tokens: the tags on the text equal Node’s, at another layer too; neighbours on hover; the API', async ({
   page,
 }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
-  await page.getByTestId('mode.tag').click();
+  const app = await Playground.tiny(page, 'tag');
   await expect(page.getByTestId('tag.summary')).toContainText(
     '12 sentences with 24 spans of 3 tags (PER, LOC, ORG)',
   );
@@ -101,10 +98,7 @@ test('tag tokens: the tags on the text equal Node’s, at another layer too; nei
 test('which layer knows this: probe accuracies per hidden state equal Node’s; a click selects the layer', async ({
   page,
 }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
-  await page.getByTestId('mode.probe').click();
+  const app = await Playground.tiny(page, 'probe');
   await page.getByTestId('probe.run').click();
   const table = page.getByTestId('probe.table');
   await expect(table).toBeVisible({ timeout: 60_000 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { umapLayout } from '../src/engine/umap.ts';
 import { EXAMPLE_LINES } from '../src/shared/examples.ts';
-import { Playground, TINY } from './fixtures/playground.ts';
+import { Playground } from './fixtures/playground.ts';
 
 /**
  * Node and Chromium run the same JavaScript on the same numbers; only Math.exp/pow/log could differ in the last
@@ -62,9 +62,7 @@ function pageLines(page: Page, lines: string[], layer: number) {
 test('projection view: UMAP of the token vectors with neighbours, min-dist and seed; Node lays out the same; PNG and SVG', async ({
   page,
 }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   const text = 'the cat sat on the mat and the dog ran';
   await app.typeText(text);
   await page.getByTestId('layer.slider').fill('2');
@@ -104,9 +102,7 @@ test('projection view: UMAP of the token vectors with neighbours, min-dist and s
 test('many sentences: UMAP of the sentence vectors beside PCA, as Node lays out the same vectors', async ({
   page,
 }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   await page.getByTestId('layer.slider').fill('3');
   await page.getByTestId('mode.lines').click();
   await page.getByTestId('lines.example').click();
@@ -138,9 +134,7 @@ test('many sentences: UMAP of the sentence vectors beside PCA, as Node lays out 
 test('automation API: umap() of sentences and of one text’s tokens equals Node’s layout; the CLI prints the same', async ({
   page,
 }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  await Playground.tiny(page);
   const lines = EXAMPLE_LINES.slice(0, 8);
   const options = { layer: 2, neighbours: 5, minDist: 0.2, seed: 9 };
   const api = await page.evaluate(
@@ -209,10 +203,7 @@ test('automation API: umap() of sentences and of one text’s tokens equals Node
 test('many sentences: a long UMAP shows its epochs and stops on cancel, drawing the layout as it stood', async ({
   page,
 }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
-  await page.getByTestId('mode.lines').click();
+  const app = await Playground.tiny(page, 'lines');
   // 1,500 lines: their layout takes seconds, time enough to cancel it.
   const words = ['cat', 'dog', 'market', 'rain', 'soup', 'team', 'bank', 'park', 'river', 'song'];
   const lines = Array.from({ length: 1500 }, (_, i) => `${words[i % 10]} ${words[(i * 7) % 10]} number ${i}`);

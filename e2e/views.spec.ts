@@ -5,7 +5,7 @@
  * picture.
  */
 import { expect, test } from '@playwright/test';
-import { Playground, TINY } from './fixtures/playground.ts';
+import { Playground } from './fixtures/playground.ts';
 
 const value = (tooltip: string) => Number(tooltip.split(/[:·] /).at(-1));
 
@@ -14,9 +14,7 @@ test('token embeddings: heatmap with hover and token selection, norms, layer cos
 }) => {
   const violations: string[] = [];
   page.on('console', (m) => m.text().includes('Content Security Policy') && violations.push(m.text()));
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   await app.typeText('hello world the cat');
   // The default view, drawn without asking.
   const heatmap = page.getByTestId('chart.embedding-heatmap');
@@ -67,9 +65,7 @@ test('token embeddings: heatmap with hover and token selection, norms, layer cos
 test('attention: one head or the mean, specials hidden, a cell’s arithmetic, every head, the whole model; the link keeps it', async ({
   page,
 }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   await app.typeText('hello world');
   await app.showView('attention');
   const chart = page.getByTestId('chart.attention');
@@ -160,9 +156,7 @@ test('attention: one head or the mean, specials hidden, a cell’s arithmetic, e
 test('PCA projection: 2-D, 3-D, paths through the layers, and compared texts on the same axes', async ({
   page,
 }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   await app.typeText('hello world');
   await app.showView('projection');
   const traces = () => app.plotted('chart.projection');

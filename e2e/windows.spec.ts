@@ -7,7 +7,7 @@
 import { expect, test } from '@playwright/test';
 import { nested } from '../src/engine/nested.ts';
 import { embedInNode, maxAbsDiff, type CliOutput } from './fixtures/nodeEngine.ts';
-import { Playground, TINY } from './fixtures/playground.ts';
+import { Playground } from './fixtures/playground.ts';
 
 /** 1,050 pieces: every word is one piece in the bundled model. */
 const LONG = Array.from({ length: 150 }, () => 'brown fox jumps over the lazy dog').join(' ');
@@ -19,9 +19,7 @@ const expected = embedInNode(LONG, undefined, 'public/models/albert-tiny-random'
 ]) as CliOutput & { windows: { count: number; spans: number[][] }; documentVectors: number[][] };
 
 test('a long text runs as windows on the page and through the API, equal to Node', async ({ page }) => {
-  const app = new Playground(page);
-  await app.open({ model: TINY, backend: 'wasm' });
-  await app.waitReady();
+  const app = await Playground.tiny(page);
   await app.paste('text.input', LONG);
   await app.waitReady();
   // Truncation stays the default, and is told.
