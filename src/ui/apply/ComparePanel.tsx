@@ -120,7 +120,7 @@ export function ComparePanel() {
             tokensA={view.a.tokens}
             tokensB={view.b.tokens}
           />
-          <h3>Pair mode: A and B as one input, [CLS] A [SEP] B [SEP]</h3>
+          <h2>Pair mode: A and B as one input, [CLS] A [SEP] B [SEP]</h2>
           {!view.pair && info?.attentionUnavailable && (
             <p className="warning" data-testid="compare.pair-unavailable">
               No cross-attention: {info.attentionUnavailable}.
