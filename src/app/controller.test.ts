@@ -10,6 +10,7 @@ import { EngineFailure } from '../worker/client.ts';
 import type { ModelInfo, ModelLocation, RunView, RunWant } from '../worker/protocol.ts';
 import { Controller, LOAD_CANCELLED, type ControllerEnv } from './controller.ts';
 import { choiceFromParam } from '../shared/models.ts';
+import { parameterCounts } from '../engine/parameters.ts';
 
 const INFO: ModelInfo = {
   model: '/models/albert-tiny-random/',
@@ -22,6 +23,17 @@ const INFO: ModelInfo = {
   maxLength: 512,
   hasLogits: false,
   randomWeights: true,
+  parameters: parameterCounts({
+    vocab_size: 10,
+    embedding_size: 2,
+    hidden_size: 2,
+    num_hidden_layers: 3,
+    intermediate_size: 4,
+    num_hidden_groups: 1,
+    inner_group_num: 1,
+    max_position_embeddings: 512,
+    type_vocab_size: 2,
+  }),
   dtype: 'fp32',
   fileReason: 'auto: fp32',
   precision: {

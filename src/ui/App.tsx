@@ -7,6 +7,7 @@ import { ProbePanel } from './apply/ProbePanel.tsx';
 import { TagPanel } from './apply/TagPanel.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { FillMaskPanel } from './FillMaskPanel.tsx';
+import { HowAlbertWorks } from './HowAlbertWorks.tsx';
 import { Messages } from './Messages.tsx';
 import { ModelPanel } from './ModelPanel.tsx';
 import { ModeNav } from './ModeNav.tsx';
@@ -20,6 +21,7 @@ import { ViewTabs } from './ViewTabs.tsx';
 function Inspect() {
   return (
     <>
+      <HowAlbertWorks />
       <TextPanel />
       <TokenChips />
       <FillMaskPanel />

@@ -8,6 +8,7 @@ import { layerCosines, tokenNorms } from '../engine/analysis.ts';
 import { attentionArithmetic } from '../engine/arithmetic.ts';
 import { precisionReport } from '../engine/fidelity.ts';
 import { nested } from '../engine/nested.ts';
+import { parameterCounts } from '../engine/parameters.ts';
 import {
   attentionsNpy,
   hiddenStatesNpy,
@@ -598,6 +599,7 @@ export class EngineHost {
       maxLength: engine.tokenizer.maxLength,
       hasLogits: engine.hasLogits,
       randomWeights: c.albert_playground_random_weights,
+      parameters: parameterCounts(c),
       ...(this.notKept && { notCached: this.notKept }),
       ...loaded,
       modelFile,

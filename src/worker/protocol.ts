@@ -22,6 +22,7 @@ import type { UmapProgress, UmapResult } from '../engine/umap.ts';
 import type { LoadedModel } from '../engine/albert.ts';
 import type { OnnxFileInfo } from '../engine/modelFiles.ts';
 import type { Precision } from '../engine/onnx/precision.ts';
+import type { ParameterCounts } from '../engine/parameters.ts';
 import type { BackendInfo, BackendRequest, DtypeRequest, FloatTensor, Timings } from '../engine/types.ts';
 import type { ListedFile } from '../engine/modelSource.ts';
 import type { CacheUsage } from './cachedSource.ts';
@@ -304,6 +305,8 @@ export interface ModelInfo extends Omit<LoadedModel, 'file'> {
   maxLength: number;
   hasLogits: boolean;
   randomWeights: boolean;
+  /** Its parameters part by part, from its config, beside an unshared BERT of its shape. */
+  parameters: ParameterCounts;
   /** Why the hub's files were not kept for offline use (the browser's storage is full), when they were not. */
   notCached?: string;
   /** What the file's weights and activations are, read from its graph. */
