@@ -2,7 +2,7 @@
  * axe-core on every mode of the page and every view of "Inspect a text", with the bundled model and a text run:
  * no violation of any impact (headings in order, labels, contrast, names of controls).
  */
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { Playground } from './fixtures/playground.ts';
 

@@ -2,7 +2,7 @@
  * "How ALBERT works": the parameter counts are the loaded config's (computed in Node from the same config file),
  * each stage opens the view and layer that show it, and the open panel passes axe-core.
  */
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { parameterCounts } from '../src/engine/parameters.ts';
 import { tinyConfig } from '../src/engine/testing/fixtures.ts';
