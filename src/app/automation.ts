@@ -137,6 +137,14 @@ declare global {
   }
 }
 
+/** Bracket-marked example sentences, or an error naming every line that cannot be read. */
+function taggedExamples(text: string) {
+  const parsed = parseTaggedExamples(text);
+  if (parsed.badLines.length)
+    throw new Error(parsed.badLines.map((b) => `line ${b.line}: ${b.reason}`).join('; '));
+  return parsed;
+}
+
 export function automationApi(controller: Controller): AlbertPlaygroundApi {
   return {
     async ready() {
@@ -188,9 +196,7 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
     },
     async tagTokens(examples, text, options = {}) {
       await controller.ready();
-      const parsed = parseTaggedExamples(examples);
-      if (parsed.badLines.length)
-        throw new Error(parsed.badLines.map((b) => `line ${b.line}: ${b.reason}`).join('; '));
+      const parsed = taggedExamples(examples);
       const layer = options.layer ?? useStore.getState().info!.layers;
       const job = controller.client.tag(
         { examples: parsed.examples, text, layer, k: options.k ?? 3 },
@@ -207,10 +213,7 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
         if (parsed.badLines.length) throw new Error(`line ${parsed.badLines.join(', ')}: not "label: text"`);
         return controller.client.probe({ task, examples: parsed.examples, pooling });
       }
-      const parsed = parseTaggedExamples(examples);
-      if (parsed.badLines.length)
-        throw new Error(parsed.badLines.map((b) => `line ${b.line}: ${b.reason}`).join('; '));
-      return controller.client.probe({ task, examples: parsed.examples });
+      return controller.client.probe({ task, examples: taggedExamples(examples).examples });
     },
     async umap(texts, options) {
       await controller.ready();

@@ -159,8 +159,7 @@ export class EngineClient {
     request: { lines: string[]; pooling: PoolingRequest; batchSize: number; layer: number },
     onProgress: (progress: LinesProgress, partial?: LinesView) => void,
   ): { id: number; done: Reply<'embed-lines'> } {
-    const id = this.nextId;
-    return { id, done: this.send({ type: 'embed-lines', ...request }, { onLines: onProgress }) };
+    return this.job({ type: 'embed-lines', ...request }, { onLines: onProgress });
   }
 
   /**
@@ -171,8 +170,7 @@ export class EngineClient {
     request: Omit<RequestOf<'umap'>, 'type' | 'id'>,
     onProgress: (progress: UmapProgress) => void,
   ): { id: number; done: Reply<'umap'> } {
-    const id = this.nextId;
-    return { id, done: this.send({ type: 'umap', ...request }, { onUmap: onProgress }) };
+    return this.job({ type: 'umap', ...request }, { onUmap: onProgress });
   }
 
   cancel(target: number): Reply<'cancel'> {
@@ -191,8 +189,7 @@ export class EngineClient {
     request: Omit<RequestOf<'classify'>, 'type' | 'id'>,
     onProgress: (progress: LinesProgress) => void,
   ): { id: number; done: Reply<'classify'> } {
-    const id = this.nextId;
-    return { id, done: this.send({ type: 'classify', ...request }, { onLines: onProgress }) };
+    return this.job({ type: 'classify', ...request }, { onLines: onProgress });
   }
 
   /** The classification `setId` (a `classify` id) scored again at another layer, k or pooling: no new run. */
@@ -208,8 +205,7 @@ export class EngineClient {
     request: Omit<RequestOf<'tag'>, 'type' | 'id'>,
     onProgress: (progress: LinesProgress) => void,
   ): { id: number; done: Reply<'tag'> } {
-    const id = this.nextId;
-    return { id, done: this.send({ type: 'tag', ...request }, { onLines: onProgress }) };
+    return this.job({ type: 'tag', ...request }, { onLines: onProgress });
   }
 
   /** The tagging `setId` (a `tag` id) again at another layer or k: no new run. */
@@ -251,6 +247,15 @@ export class EngineClient {
       this.restart();
     };
     return port;
+  }
+
+  /** A long job: its id (for `cancel` and the views of what it keeps) and its reply. */
+  private job<T extends RequestType>(
+    body: Body<T>,
+    hooks: Pick<Pending, 'onLines' | 'onUmap'>,
+  ): { id: number; done: Reply<T> } {
+    const id = this.nextId;
+    return { id, done: this.send(body, hooks) };
   }
 
   private send<T extends RequestType>(

@@ -492,7 +492,7 @@ export class EngineHost {
     }
     const { file: modelFile, dtype } = engine.loaded;
     const json = {
-      model: this.info(engine).model,
+      model: this.modelName(engine),
       modelFile,
       dtype: dtype ?? null,
       // Where the numbers come from: float32, or a quantized/fp16 file with its typical distance from fp32.
@@ -583,14 +583,18 @@ export class EngineHost {
     return this.info(engine);
   }
 
+  /** The loaded model as messages and exports name it: its URL or path, or the picked folder's name. */
+  private modelName(engine: AlbertEngine): string {
+    return this.loadRequest?.model.kind === 'files'
+      ? `local folder "${this.loadRequest.model.name}"`
+      : engine.sourceId;
+  }
+
   private info(engine: AlbertEngine): ModelInfo {
     const c = engine.config;
     const { file: modelFile, ...loaded } = engine.loaded;
     return {
-      model:
-        this.loadRequest?.model.kind === 'files'
-          ? `local folder "${this.loadRequest.model.name}"`
-          : engine.sourceId,
+      model: this.modelName(engine),
       layers: c.num_hidden_layers,
       heads: c.num_attention_heads,
       hiddenSize: c.hidden_size,
