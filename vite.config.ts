@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, loadEnv, type Plugin } from 'vite';
 import { plotlyCss } from './scripts/vite/plotlyCss.ts';
+import { serviceWorker } from './scripts/vite/serviceWorker.ts';
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer); without it, one thread.
 const isolation = {
@@ -39,7 +40,7 @@ export default defineConfig(({ command, mode }) => {
   const env = loadEnv(mode, process.cwd(), 'VITE_');
   const hub = env.VITE_HF_ENDPOINT ?? process.env.VITE_HF_ENDPOINT ?? 'https://huggingface.co';
   return {
-    plugins: [react(), plotlyCss(), contentSecurityPolicy(hub, command === 'serve')],
+    plugins: [react(), plotlyCss(), contentSecurityPolicy(hub, command === 'serve'), serviceWorker()],
     server: { headers: isolation },
     preview: { headers: isolation },
     // onnxruntime-web loads its .wasm and glue .mjs by URL; pre-bundling would move them.

@@ -73,6 +73,8 @@ test('nginx with the shipped config: isolation headers, the right types, and lon
   expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
   expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
   expect(page.headers.get('cache-control')).toBe('no-cache');
+  // Browsers compare the service worker on each visit; it must not be cached either.
+  expect((await fetch(`${ORIGIN}/sw.js`)).headers.get('cache-control')).toBe('no-cache');
   const assets = readdirSync(join(DIST, 'assets'));
   const wasm = assets.find((f) => f.endsWith('.wasm'))!;
   const mjs = assets.find((f) => f.endsWith('.mjs'))!;

@@ -15,6 +15,7 @@ import type { ManifestEntry, ModelChoice } from '../shared/models.ts';
 import type { OnnxFileInfo } from '../engine/modelFiles.ts';
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
 import type { BackendInfo, BackendRequest, DtypeRequest, FloatTensor } from '../engine/types.ts';
+import type { Isolation } from '../offline/register.ts';
 import type { CacheUsage } from '../worker/cachedSource.ts';
 import type { Hidden, ModelInfo, RunView, WireError } from '../worker/protocol.ts';
 
@@ -142,7 +143,14 @@ export interface ApplySlice {
   setTagText(text: string): void;
 }
 
-export type AppState = ModelSlice & InputSlice & RunSlice & ViewSlice & ApplySlice;
+/** The site around the model: the page's isolation (WASM threads) and a new version waiting to be loaded. */
+export interface SiteSlice {
+  isolation?: Isolation;
+  /** Set while a new version waits behind this one: switches to it and reloads the page. */
+  applyUpdate?: () => void;
+}
+
+export type AppState = ModelSlice & InputSlice & RunSlice & ViewSlice & ApplySlice & SiteSlice;
 
 export const initialState = {
   dtype: 'auto' as DtypeRequest,
@@ -240,5 +248,7 @@ export function resetStore(): void {
     runError: undefined,
     cache: undefined,
     backend: undefined,
+    isolation: undefined,
+    applyUpdate: undefined,
   });
 }

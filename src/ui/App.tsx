@@ -14,6 +14,7 @@ import { ModeNav } from './ModeNav.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import { TextPanel } from './TextPanel.tsx';
 import { TokenChips } from './TokenChips.tsx';
+import { UpdateNotice } from './UpdateNotice.tsx';
 import { LayerControl, VectorPanel } from './VectorPanel.tsx';
 import { ViewTabs } from './ViewTabs.tsx';
 
@@ -41,6 +42,7 @@ export function App() {
         <h1>ALBERT Playground</h1>
         <StatusBadge />
       </header>
+      <UpdateNotice />
       <Messages />
       <ModelPanel />
       <ModeNav />

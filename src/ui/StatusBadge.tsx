@@ -1,6 +1,6 @@
 /**
  * The lifecycle and what ran: backend (adapter or threads), the file and its precision, why that file (what
- * `auto` weighed) and, when it is not WebGPU, why.
+ * `auto` weighed), when it is not WebGPU, why, and when the page is not cross-origin isolated, why and what it costs.
  */
 import { useStore } from '../state/store.ts';
 
@@ -13,10 +13,21 @@ const LABEL = {
   error: 'error',
 } as const;
 
+/** What running without cross-origin isolation costs: WASM gets one thread instead of the engine's usual number. */
+export function isolationCost(reason: string, cores: number): string {
+  const threads = Math.min(4, cores);
+  const cost =
+    threads > 1
+      ? `WASM runs on 1 thread instead of ${threads}, up to ${threads}× slower`
+      : 'WASM runs on 1 thread, which this one-core device would use anyway';
+  return `Not cross-origin isolated: ${reason}. ${cost}.`;
+}
+
 export function StatusBadge() {
   const lifecycle = useStore((s) => s.lifecycle);
   const backend = useStore((s) => s.backend);
   const info = useStore((s) => s.info);
+  const isolation = useStore((s) => s.isolation);
   return (
     <div className="status" data-testid="status">
       <span
@@ -44,6 +55,11 @@ export function StatusBadge() {
         >
           {info.dtype ?? `${info.modelFile.replace(/^onnx\//, '')} (${info.precision.kind})`}
           <small data-testid="status.file-reason"> — {info.fileReason}</small>
+        </span>
+      )}
+      {isolation && !isolation.isolated && (
+        <span className="fallback" data-testid="status.isolation">
+          {isolationCost(isolation.reason ?? 'unknown reason', navigator.hardwareConcurrency || 1)}
         </span>
       )}
       {backend?.fallbackReason && (

@@ -182,3 +182,57 @@ describe('cachedSource checks files against the listing', () => {
     await expect(reading).rejects.toMatchObject({ code: 'cancelled', message: 'loading was cancelled' });
   });
 });
+
+describe('cachedSource for a site folder (listing: fresh)', () => {
+  const SITE = 'https://play.example.org/models/tiny/';
+  /** A site folder whose listing (the site's manifest) and files a new deploy replaces. */
+  function siteFolder(listing: ListedFile[], files: Record<string, Uint8Array>) {
+    const state = { listing, files, online: true, downloads: [] as string[] };
+    const inner: ModelSource = {
+      id: SITE,
+      list: async () => {
+        if (!state.online) throw new EngineError('network', 'offline');
+        return state.listing;
+      },
+      async read(path) {
+        if (!state.online) throw new EngineError('network', `could not download ${path}: offline`, path);
+        state.downloads.push(path);
+        return state.files[path]!.slice();
+      },
+    };
+    return { inner, state };
+  }
+
+  it('offline, answers from the kept listing and files', async () => {
+    const site = siteFolder(LISTING, { 'onnx/model.onnx': WEIGHTS, 'config.json': CONFIG });
+    const caches = memoryCaches();
+    expect(await cachedSource(site.inner, caches, undefined, 'fresh').read('onnx/model.onnx')).toEqual(
+      WEIGHTS,
+    );
+    site.state.online = false;
+    const later = cachedSource(site.inner, caches, undefined, 'fresh');
+    expect(await later.list!()).toEqual(LISTING);
+    expect(await later.read('onnx/model.onnx')).toEqual(WEIGHTS);
+    expect(site.state.downloads).toEqual(['onnx/model.onnx']);
+  });
+
+  it('a file the site replaced since it was kept is downloaded again (the fresh listing names the new one)', async () => {
+    const site = siteFolder(LISTING, { 'onnx/model.onnx': WEIGHTS, 'config.json': CONFIG });
+    const caches = memoryCaches();
+    await cachedSource(site.inner, caches, undefined, 'fresh').read('onnx/model.onnx');
+    const redeployed = new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9]);
+    site.state.files = { ...site.state.files, 'onnx/model.onnx': redeployed };
+    site.state.listing = [{ path: 'onnx/model.onnx', size: 8, hash: sha256(redeployed) }, LISTING[1]!];
+    expect(await cachedSource(site.inner, caches, undefined, 'fresh').read('onnx/model.onnx')).toEqual(
+      redeployed,
+    );
+    expect(site.state.downloads).toEqual(['onnx/model.onnx', 'onnx/model.onnx']);
+    // The hub's way (kept listing) would have kept answering the old file.
+    const hubWay = siteFolder(LISTING, { 'onnx/model.onnx': WEIGHTS, 'config.json': CONFIG });
+    const hubCaches = memoryCaches();
+    await cachedSource(hubWay.inner, hubCaches).read('onnx/model.onnx');
+    hubWay.state.files = { ...hubWay.state.files, 'onnx/model.onnx': redeployed };
+    hubWay.state.listing = site.state.listing;
+    expect(await cachedSource(hubWay.inner, hubCaches).read('onnx/model.onnx')).toEqual(WEIGHTS);
+  });
+});

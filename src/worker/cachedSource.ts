@@ -73,39 +73,51 @@ async function keptCopy(
 /**
  * @param onNotKept told, with the reason in words, when the browser refuses to keep a file or the listing
  *   (storage full): the model still loads, but a later visit downloads it again
+ * @param listing `kept` (the hub's): the listing kept from the first visit, so a second needs no network and the
+ *   listing matches the files kept. `fresh` (a site folder, listed by the site's manifest at no cost): the
+ *   source's own listing, the kept one only when it cannot be had (offline); a file the site has since replaced
+ *   no longer matches it, so the kept copy is dropped and the new one downloaded.
  */
 export function cachedSource(
   inner: ModelSource,
   caches: CacheStorage,
   onNotKept?: (reason: string) => void,
+  listing: 'kept' | 'fresh' = 'kept',
 ): ModelSource {
   const name = inner.repo ?? inner.id;
   /** Kept after the first answer: files are checked against it. A failed listing is asked for again. */
-  let listing: Promise<ListedFile[]> | undefined;
+  let listed: Promise<ListedFile[]> | undefined;
 
-  // Cache first, as the files are: a second visit needs no network, and the listing matches the files kept.
   const list = async (): Promise<ListedFile[]> => {
     const cache = await caches.open(MODEL_CACHE);
     const url = inner.id + LISTING;
+    const fetchAndKeep = async () => {
+      if (!inner.list) throw new Error(`${inner.id} cannot be listed`);
+      const files = await inner.list();
+      await keep(cache, url, JSON.stringify(files)).catch((error: unknown) =>
+        onNotKept?.(refusedWords(error)),
+      );
+      return files;
+    };
+    const fresh = listing === 'fresh' ? await fetchAndKeep().catch((error: unknown) => error) : undefined;
+    if (Array.isArray(fresh)) return fresh as ListedFile[];
     const hit = await cache.match(url);
     const kept: unknown = await hit?.json().catch(() => undefined);
     if (Array.isArray(kept)) return kept as ListedFile[];
+    if (fresh !== undefined) throw fresh;
     // A damaged listing is dropped and asked for again.
     if (hit) await cache.delete(url).catch(() => undefined);
-    if (!inner.list) throw new Error(`${inner.id} cannot be listed`);
-    const files = await inner.list();
-    await keep(cache, url, JSON.stringify(files)).catch((error: unknown) => onNotKept?.(refusedWords(error)));
-    return files;
+    return fetchAndKeep();
   };
   const listOnce = (): Promise<ListedFile[]> => {
-    if (!listing) {
+    if (!listed) {
       const started = list();
-      listing = started;
+      listed = started;
       started.catch(() => {
-        if (listing === started) listing = undefined;
+        if (listed === started) listed = undefined;
       });
     }
-    return listing;
+    return listed;
   };
 
   /** Downloads a file, keeps it when it is what the listing names, and fails (keeping nothing) when not. */
@@ -165,10 +177,15 @@ export function cachedSource(
 export async function cacheUsage(caches: CacheStorage, storage?: StorageManager): Promise<CacheUsage> {
   const cache = await caches.open(MODEL_CACHE);
   const byModel = new Map<string, { bytes: number; files: number }>();
-  for (const request of await cache.keys()) {
+  const requests = await cache.keys();
+  // Every kept folder has its listing kept beside its files: a site folder's files group under it.
+  const folders = requests.filter((r) => r.url.endsWith(LISTING)).map((r) => r.url.slice(0, -LISTING.length));
+  for (const request of requests) {
     const response = await cache.match(request);
     const bytes = Number(response?.headers.get('Content-Length') ?? 0);
-    const model = request.url.replace(/\/resolve\/[^/]+\/.*$/, '/');
+    const model =
+      folders.find((folder) => request.url.startsWith(folder) && !folder.includes('/resolve/')) ??
+      request.url.replace(/\/resolve\/[^/]+\/.*$/, '/');
     const entry = byModel.get(model) ?? { bytes: 0, files: 0 };
     entry.bytes += bytes;
     entry.files += 1;

@@ -8,6 +8,7 @@ import plainMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import jsepWasm from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import jsepMjs from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
 import type { GpuLike } from '../engine/backend.ts';
+import { keepRuntimeOnceLoaded } from '../offline/keepRuntime.ts';
 import type { OrtModule } from '../engine/session.ts';
 import type { RuntimeKind } from './engineHost.ts';
 import type { Port, WorkerEvent, WorkerRequest } from './protocol.ts';
@@ -21,10 +22,10 @@ const RUNTIMES: Record<RuntimeKind, { load: () => Promise<unknown>; wasm: string
 async function runtime(kind: RuntimeKind): Promise<OrtModule> {
   const { load, wasm, mjs } = RUNTIMES[kind];
   const ort = (await load()) as OrtModule;
-  ort.env.wasm.wasmPaths = {
-    wasm: new URL(wasm, self.location.href).href,
-    mjs: new URL(mjs, self.location.href).href,
-  };
+  const wasmUrl = new URL(wasm, self.location.href).href;
+  ort.env.wasm.wasmPaths = { wasm: wasmUrl, mjs: new URL(mjs, self.location.href).href };
+  // For offline visits (the built site has a service worker; the dev server has none).
+  if (import.meta.env.PROD && self.caches) keepRuntimeOnceLoaded(wasmUrl, self.caches);
   return ort;
 }
 

@@ -166,17 +166,24 @@ export class EngineHost {
     return listing && onnxFilesOf(listing);
   }
 
+  /** The first refusal of a load is what the page says (storage full refuses every file alike). */
+  private readonly notKeptHandler = (reason: string) => {
+    this.notKept ??= reason;
+  };
+
   private plainSourceFor(location: ModelLocation): ModelSource {
     const override = this.options.source?.(location);
     if (override) return override;
     if (location.kind === 'files') return blobSource(location.name, location.files);
     if (location.kind === 'hub') {
       const source = hubSource(location.repo, location.endpoint, undefined, undefined, NO_TOKEN_IN_BROWSER);
-      // The first refusal of a load is what the page says (storage full refuses every file alike).
-      const notKept = (reason: string) => (this.notKept ??= reason);
-      return this.options.caches ? cachedSource(source, this.options.caches, notKept) : source;
+      return this.options.caches ? cachedSource(source, this.options.caches, this.notKeptHandler) : source;
     }
-    return urlSource(new URL(location.url, this.options.baseUrl).href, undefined, location.listing);
+    const source = urlSource(new URL(location.url, this.options.baseUrl).href, undefined, location.listing);
+    // Kept like the hub's, for offline visits; the site's manifest lists the folder afresh on each visit.
+    return this.options.caches
+      ? cachedSource(source, this.options.caches, this.notKeptHandler, 'fresh')
+      : source;
   }
 
   async load(
