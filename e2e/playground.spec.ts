@@ -100,7 +100,8 @@ test('the worker fetches only the onnxruntime build it runs: plain WASM, or the 
   page,
 }) => {
   for (const [backend, wanted, unwanted] of [
-    ['wasm', /ort-wasm-simd-threaded-[\w-]+\.wasm$/, /\.jsep[-.]/],
+    // The WebAssembly, not the loaders: the service worker keeps both builds' small .mjs loaders with the shell.
+    ['wasm', /ort-wasm-simd-threaded-[\w-]+\.wasm$/, /\.jsep[-\w]*\.wasm$/],
     ['webgpu', /ort-wasm-simd-threaded\.jsep[-\w]*\.wasm$/, /ort-wasm-simd-threaded-[\w-]+\.wasm$/],
   ] as const) {
     const requests: string[] = [];

@@ -84,3 +84,23 @@ describe('graphs kept in the Cache API', () => {
     expect(await store.get('a')).toBeUndefined();
   });
 });
+
+describe('cacheUsage by model folder', () => {
+  it('groups a site folder under its listing and a hub repo under its name', async () => {
+    const caches = memoryCaches();
+    const models = await caches.open('albert-playground-models-v1');
+    const put = (u: string, bytes: number) =>
+      models.put(u, new Response(new Uint8Array(bytes), { headers: { 'Content-Length': String(bytes) } }));
+    await put('https://play.example.org/models/tiny/.albert-playground-listing.json', 10);
+    await put('https://play.example.org/models/tiny/onnx/model.onnx', 1000);
+    await put('https://play.example.org/models/tiny/tokenizer.json', 200);
+    await put('https://hub.example/o/m/resolve/main/.albert-playground-listing.json', 20);
+    await put('https://hub.example/o/m/resolve/main/onnx/model.onnx', 3000);
+    const usage = await cacheUsage(caches);
+    expect(usage.models).toEqual([
+      { url: 'https://play.example.org/models/tiny/', bytes: 1210, files: 3 },
+      { url: 'https://hub.example/o/m/', bytes: 3020, files: 2 },
+    ]);
+    expect(usage.totalBytes).toBe(4230);
+  });
+});
