@@ -139,7 +139,7 @@ describe('albert-embed --file', () => {
     // The short lines were padded to 512 in the same batch; no vector changes for it.
     for (const row of rows)
       expect(maxAbsDiff(row.vector, single(row.text, 3, 'mean').vector)).toBeLessThan(1e-5);
-    expect(r.stderr.split('\n')[0]).toBe('albert-embed: line 2 truncated to 512 tokens: 90 dropped');
+    expect(r.stderr.split('\n')[0]).toBe('albert-embed: line 2 truncated to 512 tokens: 91 dropped');
   });
 
   it('usage errors: options that do not go with --file, bad --batch-size, npy without --out', async () => {

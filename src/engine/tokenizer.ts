@@ -1,11 +1,17 @@
 /**
- * ALBERT tokenization through Hugging Face's own implementation (@huggingface/tokenizers reading
- * tokenizer.json): pieces and ids exactly as it writes them, the post-processor's template for specials and
- * token types, plus what it does not give — character spans and truncation to the model's maximum length.
+ * ALBERT tokenization as Hugging Face's Rust tokenizer (the fast tokenizer behind AutoTokenizer) does it:
+ * pieces, ids and character spans from our own rendering of its pipeline (sentencepiece/encoder.ts), the
+ * post-processor's template for specials and token types from @huggingface/tokenizers, plus truncation to the
+ * model's maximum length.
+ *
+ * Why not @huggingface/tokenizers (0.2) end to end: it drops a trailing `▁` (Rust keeps it: "hello world\n" ends
+ * in a `▁` token), approximates the Precompiled charsmap with NFKC (zero-width characters come out wrong),
+ * does not fuse runs of unknown characters as Unigram's fuse_unk does, and gives no spans.
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import { EngineError } from './errors.ts';
-import { alignPieces, type Span, type Trim } from './offsets.ts';
+import type { Span } from './offsets.ts';
+import { SentencePieceEncoder } from './sentencepiece/encoder.ts';
 
 export type { Span } from './offsets.ts';
 
@@ -33,45 +39,18 @@ export interface Segment {
 
 type JsonObject = Record<string, unknown>;
 
-/** Texts longer than this many UTF-16 units are tokenized a stretch at a time (see stretches). */
-export const STRETCH = 10_000;
-
-/**
- * `text` cut into stretches of at most STRETCH units, each cut right before a whitespace run, where Metaspace
- * starts a new word anyway: @huggingface/tokenizers' Metaspace does not split words, so a whole text is one
- * Unigram lattice, and a 1 MB paste overflowed its stack. A run of STRETCH units with no whitespace is cut
- * where it reaches that length (the one place a stretch can tokenize differently from the whole).
- */
-export function stretches(text: string): { start: number; text: string }[] {
-  const out: { start: number; text: string }[] = [];
-  let start = 0;
-  while (text.length - start > STRETCH) {
-    let end = start + STRETCH;
-    // Back to the start of the whitespace run at or before `end`; keep `end` if there is none.
-    let at = end;
-    while (at > start && !/\s/.test(text[at]!)) at--;
-    while (at > start && /\s/.test(text[at - 1]!)) at--;
-    if (at > start) end = at;
-    out.push({ start, text: text.slice(start, end) });
-    start = end;
-  }
-  out.push({ start, text: text.slice(start) });
-  return out;
-}
-
 export class AlbertTokenizer {
   private readonly tokenizer: Tokenizer;
-  private readonly removeSpace: boolean;
+  private readonly encoder: SentencePieceEncoder;
   /** Special added tokens by id, with their text: `[MASK]` typed in the text is special, an unknown emoji is not. */
   private readonly specialTokens: Map<number, string>;
-  private readonly addedIds: Set<number>;
-  private readonly unkId: number | undefined;
   /** The longest sequence the model takes, specials included. */
   readonly maxLength: number;
 
   constructor(tokenizerJson: JsonObject, tokenizerConfig: JsonObject, maxPositions: number) {
     try {
       this.tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+      this.encoder = new SentencePieceEncoder(tokenizerJson);
     } catch (error) {
       throw new EngineError(
         'invalid-file',
@@ -82,12 +61,9 @@ export class AlbertTokenizer {
     const configured = Number(tokenizerConfig.model_max_length);
     this.maxLength =
       Number.isFinite(configured) && configured > 0 ? Math.min(configured, maxPositions) : maxPositions;
-    this.removeSpace = tokenizerConfig.remove_space === true;
-    const added = [...this.tokenizer.get_added_tokens_decoder()];
-    this.addedIds = new Set(added.map(([id]) => id));
-    this.specialTokens = new Map(added.filter(([, t]) => t.special).map(([id, t]) => [id, t.content]));
-    const model = tokenizerJson.model as JsonObject | undefined;
-    this.unkId = typeof model?.unk_id === 'number' ? model.unk_id : undefined;
+    this.specialTokens = new Map(
+      this.encoder.addedTokens.filter((t) => t.special).map((t) => [t.id, t.content]),
+    );
   }
 
   /**
@@ -159,32 +135,14 @@ export class AlbertTokenizer {
     return this.tokenizer.id_to_token(id);
   }
 
-  /** A text's pieces and their spans, a stretch at a time (see stretches). */
+  /** A text's pieces and their spans. */
   private segment(text: string): Segment {
-    if (text.length <= STRETCH) return this.stretch(text);
-    const whole: Segment = { tokens: [], ids: [], offsets: [] };
-    const parts = stretches(text);
-    for (const [k, { start, text: part }] of parts.entries()) {
-      const s = this.stretch(part, { start: k === 0, end: k === parts.length - 1 });
-      for (let i = 0; i < s.tokens.length; i++) {
-        const span = s.offsets[i];
-        whole.tokens.push(s.tokens[i]!);
-        whole.ids.push(s.ids[i]!);
-        whole.offsets.push(span ? [span[0] + start, span[1] + start] : null);
-      }
-    }
-    return whole;
-  }
-
-  private stretch(text: string, trim?: Trim): Segment {
-    const { tokens, ids } = this.tokenizer.encode(text, { add_special_tokens: false });
-    const pieces = tokens.map((token, i) => ({
-      token,
-      added: this.addedIds.has(ids[i]!),
-      unknown: ids[i] === this.unkId,
-    }));
-    const normalize = (s: string) => (this.tokenizer.normalizer ? this.tokenizer.normalizer(s) : s);
-    return { tokens, ids, offsets: alignPieces(text, pieces, normalize, this.removeSpace, trim) };
+    const pieces = this.encoder.encode(text);
+    return {
+      tokens: pieces.map((p) => p.token),
+      ids: pieces.map((p) => p.id),
+      offsets: pieces.map((p): Span => [p.start, p.end]),
+    };
   }
 
   private templateSize(isPair: boolean): number {
