@@ -71,8 +71,21 @@ export class NormalizedString {
       chars.push(cp);
       alignments.push(align);
     }
-    this.chars.splice(start, end - start, ...chars);
-    this.alignments.splice(start, end - start, ...alignments);
+    this.replaceSlice(start, end, chars, alignments);
+  }
+
+  /**
+   * Characters [start, end) replaced by `chars`. Never `splice(..., ...chars)`: spreading a long text's
+   * characters as arguments overflows the stack, and edits in place would make a long paste quadratic.
+   */
+  private replaceSlice(start: number, end: number, chars: number[], alignments: Alignment[]): void {
+    if (start === 0 && end === this.chars.length) {
+      this.chars = chars;
+      this.alignments = alignments;
+      return;
+    }
+    this.chars = this.chars.slice(0, start).concat(chars, this.chars.slice(end));
+    this.alignments = this.alignments.slice(0, start).concat(alignments, this.alignments.slice(end));
   }
 
   /** Keeps the characters `keep` accepts (Rust's `filter`): removals are charged to the kept character before. */
@@ -106,15 +119,27 @@ export class NormalizedString {
    */
   replaceMatches(matches: [number, number][], content: string): void {
     const contentChars = [...content].map((c) => c.codePointAt(0)!);
-    for (let k = matches.length - 1; k >= 0; k--) {
-      const [start, end] = matches[k]!;
-      this.transformRange(
-        start,
-        end,
-        contentChars.map((cp) => [cp, 1] as Change),
-        end - start,
-      );
+    // One pass over the text (as transformRange on each match, from the last, would give, in linear time).
+    const chars: number[] = [];
+    const alignments: Alignment[] = [];
+    let at = 0;
+    for (const [start, end] of matches) {
+      for (; at < start; at++) {
+        chars.push(this.chars[at]!);
+        alignments.push(this.alignments[at]!);
+      }
+      const align = end < 1 ? ([0, 0] as const) : this.alignments[end - 1]!;
+      for (const cp of contentChars) {
+        chars.push(cp);
+        alignments.push(align);
+      }
+      at = end;
     }
+    for (; at < this.chars.length; at++) {
+      chars.push(this.chars[at]!);
+      alignments.push(this.alignments[at]!);
+    }
+    this.replaceSlice(0, this.chars.length, chars, alignments);
   }
 
   /** Puts `s` in front (Rust's `prepend`): it replaces the first character, which is then inserted after it. */

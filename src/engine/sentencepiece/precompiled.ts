@@ -73,7 +73,7 @@ export class PrecompiledCharsmap {
   normalize(normalized: NormalizedString): void {
     const dest: Change[] = [];
     let modified = false;
-    for (const { segment } of graphemes.segment(normalized.text)) {
+    for (const segment of graphemesOf(normalized.text)) {
       if (utf8Length(segment) < 6) {
         const whole = this.lookup(segment);
         if (whole !== null) {
@@ -95,6 +95,42 @@ export class PrecompiledCharsmap {
 }
 
 const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
+
+/** How much text one Intl.Segmenter pass sees (at least). */
+const GRAPHEME_WINDOW = 1024;
+
+/**
+ * The text's extended grapheme clusters, as Intl.Segmenter finds them, in windows: V8's segmenter slows down
+ * quadratically over one long string (100,000 characters took 16 s). Each window's last cluster may continue past
+ * the window, so the next window starts at it; a window that is one cluster grows until the cluster ends. A
+ * window of plain ASCII without CR (each character its own cluster) needs no segmenter at all.
+ */
+export function* graphemesOf(text: string): Generator<string> {
+  let at = 0;
+  let size = GRAPHEME_WINDOW;
+  while (at < text.length) {
+    let end = Math.min(text.length, at + size);
+    // Never between the halves of a surrogate pair: a lone half would end the cluster before it (a skin tone
+    // modifier, outside the BMP, belongs to the emoji before it).
+    if (end < text.length && /[\ud800-\udbff]/.test(text[end - 1]!)) end++;
+    const window = text.slice(at, end);
+    const clusters = /^[\0-\x0c\x0e-\x7f]*$/.test(window)
+      ? [...window]
+      : Array.from(graphemes.segment(window), (s) => s.segment);
+    if (end === text.length) {
+      yield* clusters;
+      return;
+    }
+    if (clusters.length === 1) {
+      size *= 2;
+      continue;
+    }
+    const last = clusters.pop()!;
+    yield* clusters;
+    at = end - last.length;
+    size = GRAPHEME_WINDOW;
+  }
+}
 
 function offsetOf(unit: number): number {
   // Darts-clone: the offset is stored in bits 10.., shifted left by 8 more when bit 9 is set.
