@@ -114,7 +114,8 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
           </button>
         </span>
       </figcaption>
-      <div className="heatmap-body">
+      {/* Focusable: on a narrow screen the body scrolls sideways, and a keyboard must be able to scroll it. */}
+      <div className="heatmap-body" tabIndex={0} role="group" aria-label={spec.title}>
         <div className="heatmap-ytitle" style={{ height }}>
           {spec.yTitle}
         </div>
