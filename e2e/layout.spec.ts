@@ -187,6 +187,17 @@ test.describe('in the dark', () => {
     // Tick labels light on the dark paper.
     const tick = page.getByTestId('chart.norms').locator('.xtick text').first();
     expect(await tick.evaluate((el) => getComputedStyle(el).fill)).toBe('rgb(227, 232, 238)');
+    // The attention map's scale runs from the dark surface (no weight) up to bright, not from glaring white.
+    await app.showView('attention');
+    const bar = page.getByTestId('chart.attention.legend').locator('canvas');
+    const [weakest, strongest] = await bar.evaluate((el) => {
+      const canvas = el as HTMLCanvasElement;
+      const at = (y: number) =>
+        Array.from(canvas.getContext('2d')!.getImageData(0, y, 1, 1).data.slice(0, 3));
+      return [at(canvas.height - 1), at(0)];
+    });
+    expect(Math.max(...weakest!)).toBeLessThan(60);
+    expect(Math.max(...strongest!)).toBeGreaterThan(200);
   });
 
   test('charts follow the system when it switches between light and dark', async ({ page }) => {
@@ -230,6 +241,8 @@ test('screenshots: phone and desktop, light and dark', async ({ page }) => {
     await page.setViewportSize(DESKTOP);
     await app.showView('attention');
     await page.waitForLoadState('networkidle');
+    // The tokens, the token's vector and the attention map in one screen.
+    await page.locator('section', { has: app.chips().first() }).evaluate((el) => el.scrollIntoView());
     await page.screenshot({ path: `test-results/screenshots/desktop-${scheme}.png` });
   }
 });
