@@ -1,9 +1,35 @@
 /**
  * Banners (which model and why), notices (a lost GPU, a cancelled load), the random-weights warning, where the
  * numbers come from when the file is quantized or fp16, a model the browser would not keep, and errors.
+ * On a phone every message but an error folds to one line that opens on a tap, so the text box stays in the
+ * first screen; errors always show in full.
  */
+import { useState, type ReactNode } from 'react';
 import { precisionSentence } from '../engine/fidelity.ts';
 import { useStore } from '../state/store.ts';
+import { usePhone } from './useMediaQuery.ts';
+
+/** One message: a paragraph on a wide screen; on a phone, a one-line summary that unfolds. */
+function Message({ kind, testId, children }: { kind: string; testId: string; children: ReactNode }) {
+  const phone = usePhone();
+  const [open, setOpen] = useState(false);
+  if (!phone)
+    return (
+      <p className={kind} data-testid={testId}>
+        {children}
+      </p>
+    );
+  return (
+    <details
+      className={`${kind} folding`}
+      data-testid={testId}
+      open={open}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+    >
+      <summary>{children}</summary>
+    </details>
+  );
+}
 
 export function Messages() {
   const banner = useStore((s) => s.banner);
@@ -17,31 +43,31 @@ export function Messages() {
   return (
     <div className="messages">
       {banner && (
-        <p className="banner" data-testid="message.banner">
+        <Message kind="banner" testId="message.banner">
           {banner}
-        </p>
+        </Message>
       )}
       {randomWeights && (
-        <p className="warning" data-testid="message.random-weights">
+        <Message kind="warning" testId="message.random-weights">
           This model has random weights, for testing: its tokens are real, but its vectors, attention and
           similarities mean nothing.
-        </p>
+        </Message>
       )}
       {precisionNote && (
-        <p className="notice" data-testid="message.precision">
+        <Message kind="notice" testId="message.precision">
           {precisionNote}
-        </p>
+        </Message>
       )}
       {notCached && (
-        <p className="notice" data-testid="message.not-cached">
+        <Message kind="notice" testId="message.not-cached">
           This model runs, but it was not kept for offline use: {notCached}, so the next visit downloads it
           again.
-        </p>
+        </Message>
       )}
       {notice && (
-        <p className="notice" data-testid="message.notice">
+        <Message kind="notice" testId="message.notice">
           {notice}
-        </p>
+        </Message>
       )}
       {error && (
         <p className="error" role="alert" data-testid="message.error">

@@ -2,7 +2,7 @@
  * Where the model comes from: a folder served with the site, a Hugging Face hub id (or any folder URL), or a
  * folder on this computer (picker or drag and drop); which ONNX file (dtype) and which backend. Shows per-file
  * download progress (a stalled file says it is waiting; loading can be cancelled) and the browser cache of hub
- * models.
+ * models. The panel folds to one line naming the model; on a phone it starts folded, so the text comes first.
  */
 import { useEffect, useState, type DragEvent } from 'react';
 import { BROWSER_BACKEND_REQUESTS, type BackendRequest } from '../engine/types.ts';
@@ -13,6 +13,7 @@ import { folderFromDrop, folderFromInput, type PickedFolder } from './folderDrop
 import { formatBytes } from '../shared/format.ts';
 import { Catalogue } from './model/Catalogue.tsx';
 import { WeightsSelect } from './model/WeightsSelect.tsx';
+import { usePhone } from './useMediaQuery.ts';
 
 /** How long no byte may arrive, while a file is unfinished, before the panel says it is waiting. */
 const QUIET_MS = 3000;
@@ -111,6 +112,14 @@ export function ModelPanel() {
   const backendRequest = useStore((s) => s.backendRequest);
   const [hubId, setHubId] = useState('');
   const [dragging, setDragging] = useState(false);
+  const phone = usePhone();
+  const [open, setOpen] = useState(!phone);
+  // Turned from phone to wide or back: fold or unfold as that width starts (adjusted while rendering).
+  const [wasPhone, setWasPhone] = useState(phone);
+  if (wasPhone !== phone) {
+    setWasPhone(phone);
+    setOpen(!phone);
+  }
   const siteEntry = manifest.find((m) => m.path === choice?.param);
   // The folder's own files: as its last load listed them, else as the site's manifest does.
   const files =
@@ -140,73 +149,79 @@ export function ModelPanel() {
       onDragLeave={() => setDragging(false)}
       onDrop={(e) => void onDrop(e)}
     >
-      <div className="row">
-        <label>
-          Model{' '}
-          <select
-            data-testid="model.site"
-            value={siteEntry?.path ?? ''}
-            onChange={(e) => e.target.value && void controller.load(choiceFromParam(e.target.value))}
+      <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+        <summary data-testid="model.summary">
+          Model: <strong>{siteEntry?.name ?? choice?.label ?? 'none loaded'}</strong>
+          {!open && <span className="hint"> · change the model, its weights or backend</span>}
+        </summary>
+        <div className="row">
+          <label>
+            Model{' '}
+            <select
+              data-testid="model.site"
+              value={siteEntry?.path ?? ''}
+              onChange={(e) => e.target.value && void controller.load(choiceFromParam(e.target.value))}
+            >
+              {!siteEntry && <option value="">{choice?.label ?? 'choose…'}</option>}
+              {manifest.map((m) => (
+                <option key={m.path} value={m.path}>
+                  {m.name} ({m.layers} layers, {m.hiddenSize}-d{m.randomWeights ? ', random weights' : ''})
+                </option>
+              ))}
+            </select>
+          </label>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (hubId.trim()) void controller.load(choiceFromParam(hubId));
+            }}
           >
-            {!siteEntry && <option value="">{choice?.label ?? 'choose…'}</option>}
-            {manifest.map((m) => (
-              <option key={m.path} value={m.path}>
-                {m.name} ({m.layers} layers, {m.hiddenSize}-d{m.randomWeights ? ', random weights' : ''})
-              </option>
-            ))}
-          </select>
-        </label>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (hubId.trim()) void controller.load(choiceFromParam(hubId));
-          }}
-        >
-          <input
-            data-testid="model.hub-id"
-            placeholder="Xenova/albert-base-v2, or a folder on this site"
-            value={hubId}
-            onChange={(e) => setHubId(e.target.value)}
-            aria-label="Hugging Face hub id or folder URL"
-          />
-          <button type="submit" data-testid="model.hub-load">
-            Load
-          </button>
-        </form>
-        <label className="folder">
-          Folder on this computer…
-          <input
-            type="file"
-            data-testid="model.folder"
-            webkitdirectory=""
-            multiple
-            onChange={(e) => loadFolder(folderFromInput(e.target.files))}
-          />
-        </label>
-      </div>
-      <div className="row">
-        <WeightsSelect files={files} />
-        <label>
-          Backend{' '}
-          <select
-            data-testid="model.backend"
-            value={backendRequest}
-            onChange={(e) =>
-              choice && void controller.load(choice, { backend: e.target.value as BackendRequest })
-            }
-          >
-            {BROWSER_BACKEND_REQUESTS.map((b) => (
-              <option key={b} value={b}>
-                {b === 'auto' ? 'automatic' : b === 'webgpu' ? 'WebGPU' : 'WASM'}
-              </option>
-            ))}
-          </select>
-        </label>
-        <span className="hint">Drop a model folder anywhere here.</span>
-      </div>
-      <Catalogue />
+            <input
+              data-testid="model.hub-id"
+              placeholder="Xenova/albert-base-v2, or a folder on this site"
+              value={hubId}
+              onChange={(e) => setHubId(e.target.value)}
+              aria-label="Hugging Face hub id or folder URL"
+            />
+            <button type="submit" data-testid="model.hub-load">
+              Load
+            </button>
+          </form>
+          <label className="folder">
+            Folder on this computer…
+            <input
+              type="file"
+              data-testid="model.folder"
+              webkitdirectory=""
+              multiple
+              onChange={(e) => loadFolder(folderFromInput(e.target.files))}
+            />
+          </label>
+        </div>
+        <div className="row">
+          <WeightsSelect files={files} />
+          <label>
+            Backend{' '}
+            <select
+              data-testid="model.backend"
+              value={backendRequest}
+              onChange={(e) =>
+                choice && void controller.load(choice, { backend: e.target.value as BackendRequest })
+              }
+            >
+              {BROWSER_BACKEND_REQUESTS.map((b) => (
+                <option key={b} value={b}>
+                  {b === 'auto' ? 'automatic' : b === 'webgpu' ? 'WebGPU' : 'WASM'}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="hint">Drop a model folder anywhere here.</span>
+        </div>
+        <Catalogue />
+        <CacheControl />
+      </details>
       <Progress />
-      <CacheControl />
     </section>
   );
 }

@@ -154,7 +154,7 @@ function TaggedText({ view, tagging, method }: { view: TagView; tagging: Tagging
     parts.push(
       <span
         key={i}
-        className="tagged-token"
+        className={tag === OUTSIDE ? 'tagged-token' : 'tagged-token tagged'}
         data-testid="tag.token"
         data-index={i}
         data-tag={tag}

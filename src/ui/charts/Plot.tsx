@@ -1,8 +1,11 @@
 /**
  * A thin React wrapper around plotly: loads plotly on first use (4.8 MB, kept out of the first paint), draws
- * with Plotly.react so updates reuse the plot, offers the chart as PNG and SVG, and purges it on unmount.
+ * with Plotly.react so updates reuse the plot, offers the chart as PNG and SVG, and purges it on unmount. On a
+ * dark page it draws on dark paper, and redraws when the system's theme changes.
  */
 import { useEffect, useRef, useState } from 'react';
+import { useDark } from '../useMediaQuery.ts';
+import { themedLayout } from './theme.ts';
 import type { Figure } from './types.ts';
 import 'virtual:plotly.css';
 
@@ -34,6 +37,7 @@ export function Plot({
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string>();
+  const dark = useDark();
   const filename = testId.replace(/\W+/g, '-');
   const download = (format: 'png' | 'svg') => () => {
     const node = ref.current;
@@ -54,7 +58,10 @@ export function Plot({
         return Plotly.react(
           node,
           figure.data,
-          { height, autosize: true, margin: { l: 60, r: 20, t: 40, b: 40 }, ...figure.layout },
+          themedLayout(
+            { height, autosize: true, margin: { l: 60, r: 20, t: 40, b: 40 }, ...figure.layout },
+            dark,
+          ),
           {
             responsive: true,
             displaylogo: false,
@@ -69,7 +76,7 @@ export function Plot({
     return () => {
       cancelled = true;
     };
-  }, [figure, height, filename, onPointClick]);
+  }, [figure, height, filename, onPointClick, dark]);
   useEffect(() => {
     const node = ref.current;
     return () => {

@@ -11,6 +11,7 @@ import { cellAtPoint, heatmapPixels } from './image.ts';
 import { defaultCellSize, fitLabel, labelIndices, textWidth } from './labels.ts';
 import type { HeatmapSpec } from './scene.ts';
 import { useCanvasPixels } from './useCanvasPixels.ts';
+import { useDark } from '../../useMediaQuery.ts';
 
 /** Props of the heatmap; `hover` gives the tooltip's text (newlines show as line breaks). */
 export interface HeatmapCanvasProps {
@@ -52,9 +53,10 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
   const { spec, testId, hover, onCellClick, selected, maxHeight = 640 } = props;
   const { values, rows, cols, scale, colLabels, rowLabels } = spec;
   const { min, max } = spec.range;
+  const theme = useDark() ? 'dark' : 'light';
   const pixels = useMemo(
-    () => heatmapPixels(values, rows, cols, { min, max }, scale),
-    [values, rows, cols, min, max, scale],
+    () => heatmapPixels(values, rows, cols, { min, max }, scale, theme),
+    [values, rows, cols, min, max, scale, theme],
   );
   const canvasRef = useCanvasPixels(pixels, cols, rows);
   const [pointer, setPointer] = useState<Pointer | null>(null);
@@ -114,7 +116,8 @@ export function HeatmapCanvas(props: HeatmapCanvasProps) {
           </button>
         </span>
       </figcaption>
-      <div className="heatmap-body">
+      {/* Focusable: on a narrow screen the body scrolls sideways, and a keyboard must be able to scroll it. */}
+      <div className="heatmap-body" tabIndex={0} role="group" aria-label={spec.title}>
         <div className="heatmap-ytitle" style={{ height }}>
           {spec.yTitle}
         </div>

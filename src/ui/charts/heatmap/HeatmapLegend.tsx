@@ -4,6 +4,7 @@ import type { ColorScale } from './colors.ts';
 import { rampPixels, type ValueRange } from './image.ts';
 import { legendTicks } from './scene.ts';
 import { useCanvasPixels } from './useCanvasPixels.ts';
+import { useDark } from '../../useMediaQuery.ts';
 
 /** A vertical colour bar `height` px tall, max at the top, as the cells are coloured. */
 export function HeatmapLegend(props: {
@@ -14,7 +15,8 @@ export function HeatmapLegend(props: {
   testId: string;
 }) {
   const { scale, range, title, height, testId } = props;
-  const pixels = useMemo(() => rampPixels(scale), [scale]);
+  const theme = useDark() ? 'dark' : 'light';
+  const pixels = useMemo(() => rampPixels(scale, 256, theme), [scale, theme]);
   const ref = useCanvasPixels(pixels, 1, pixels.length / 4);
   const ticks = legendTicks(range);
   return (

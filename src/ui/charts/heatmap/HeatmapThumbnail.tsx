@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import type { ColorScale } from './colors.ts';
 import { heatmapPixels, type ValueRange } from './image.ts';
 import { useCanvasPixels } from './useCanvasPixels.ts';
+import { useDark } from '../../useMediaQuery.ts';
 
 /** Props of a thumbnail; `size` is the drawn width in CSS px (height follows the rows : cols ratio). */
 export interface HeatmapThumbnailProps {
@@ -25,9 +26,10 @@ export interface HeatmapThumbnailProps {
 export function HeatmapThumbnail(props: HeatmapThumbnailProps) {
   const { values, rows, cols, range, scale, label, selected, onClick, testId, size } = props;
   const { min, max } = range;
+  const theme = useDark() ? 'dark' : 'light';
   const pixels = useMemo(
-    () => heatmapPixels(values, rows, cols, { min, max }, scale),
-    [values, rows, cols, min, max, scale],
+    () => heatmapPixels(values, rows, cols, { min, max }, scale, theme),
+    [values, rows, cols, min, max, scale, theme],
   );
   const ref = useCanvasPixels(pixels, cols, rows);
   return (

@@ -49,3 +49,36 @@ describe('sequential scale', () => {
     expect([lutIndex(0.5), lutIndex(0.499), lutIndex(1)]).toEqual([128, 127, 255]);
   });
 });
+
+describe('the scales on a dark page', () => {
+  const luminance = ([r, g, b]: number[]) => 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  const surface = [0x1b, 0x21, 0x28];
+
+  it('put zero at the dark surface: the diverging middle and the sequential start', () => {
+    expect(entry(colorScaleLut('diverging', 'dark'), 127)).toEqual(surface);
+    expect(entry(colorScaleLut('diverging', 'dark'), 128)).toEqual(surface);
+    expect(colorAt('sequential', 0, 'dark')).toEqual(surface);
+  });
+
+  it('grow brighter with every step away from zero (to within rounding), so stronger cells stand out more', () => {
+    // Channels round to integers entry by entry, which can dip a step's luma by a fraction of a level.
+    const brighter = (a: number[], b: number[]) => expect(luminance(a)).toBeGreaterThan(luminance(b) - 0.5);
+    const seq = colorScaleLut('sequential', 'dark');
+    for (let i = 1; i < 256; i++) brighter(entry(seq, i), entry(seq, i - 1));
+    const div = colorScaleLut('diverging', 'dark');
+    for (let i = 129; i < 256; i++) brighter(entry(div, i), entry(div, i - 1));
+    for (let i = 126; i >= 0; i--) brighter(entry(div, i), entry(div, i + 1));
+  });
+
+  it('keep their hues: blue for negative, red for positive', () => {
+    const [r1, , b1] = colorAt('diverging', 0.1, 'dark');
+    const [r2, , b2] = colorAt('diverging', 0.9, 'dark');
+    expect(b1).toBeGreaterThan(r1);
+    expect(r2).toBeGreaterThan(b2);
+  });
+
+  it('leave the light tables as they were', () => {
+    expect(colorAt('sequential', 0)).toEqual([255, 255, 255]);
+    expect(colorAt('diverging', 0.5)).toEqual([255, 255, 255]);
+  });
+});

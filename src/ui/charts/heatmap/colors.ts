@@ -5,10 +5,17 @@
  * The diverging table is built as two 128-entry halves that each end in pure white. A value at the middle of
  * a symmetric range lands at t = 0.5, between entries 127 and 128; both are white, so 0 draws white whichever
  * way the index rounds.
+ *
+ * On a dark page the scales turn inside out: zero is the page's dark surface and large values are bright, so
+ * a map does not glare as a white block and its weak cells stay distinguishable from strong ones. Downloads
+ * are documents, drawn light on white whatever the page's theme.
  */
 
 /** The two scales the app uses: signed values (hidden states) and weights in [0, 1] (attention). */
 export type ColorScale = 'diverging' | 'sequential';
+
+/** Which page the colours are for: light (the default, and every download) or dark. */
+export type ScaleTheme = 'light' | 'dark';
 
 /** An RGB triple, each channel 0..255. */
 export type Rgb = [number, number, number];
@@ -35,6 +42,22 @@ const blues = [
   '#08306b',
 ].map(hex);
 
+// The dark page's surface (styles.css --surface) at the zero end; the same hues grow brighter away from it.
+const darkZero = '#1b2128';
+const darkBlueHalf = ['#d1e5f0', '#92c5de', '#4393c3', '#2166ac', '#183f6c', darkZero].map(hex);
+const darkRedHalf = [darkZero, '#74202a', '#b2182b', '#d6604d', '#f4a582', '#fddbc7'].map(hex);
+const darkBlues = [
+  darkZero,
+  '#0c2f5c',
+  '#08519c',
+  '#2171b5',
+  '#4292c6',
+  '#6baed6',
+  '#9ecae1',
+  '#c6dbef',
+  '#eff6fc',
+].map(hex);
+
 /** Fills `count` table entries from `offset`, interpolating evenly spaced stops linearly in RGB. */
 function fillRamp(lut: Uint8Array, offset: number, count: number, stops: Rgb[]): void {
   for (let i = 0; i < count; i++) {
@@ -47,20 +70,22 @@ function fillRamp(lut: Uint8Array, offset: number, count: number, stops: Rgb[]):
   }
 }
 
-const luts = new Map<ColorScale, Uint8Array>();
+const luts = new Map<string, Uint8Array>();
 
-/** The scale's 256 colours as packed RGB (768 bytes); built once per scale and shared, so do not mutate. */
-export function colorScaleLut(scale: ColorScale): Uint8Array {
-  let lut = luts.get(scale);
+/** The scale's 256 colours as packed RGB (768 bytes); built once per scale and theme and shared: do not mutate. */
+export function colorScaleLut(scale: ColorScale, theme: ScaleTheme = 'light'): Uint8Array {
+  const key = `${scale}/${theme}`;
+  let lut = luts.get(key);
   if (!lut) {
     lut = new Uint8Array(256 * 3);
+    const dark = theme === 'dark';
     if (scale === 'diverging') {
-      fillRamp(lut, 0, 128, blueHalf);
-      fillRamp(lut, 128, 128, redHalf);
+      fillRamp(lut, 0, 128, dark ? darkBlueHalf : blueHalf);
+      fillRamp(lut, 128, 128, dark ? darkRedHalf : redHalf);
     } else {
-      fillRamp(lut, 0, 256, blues);
+      fillRamp(lut, 0, 256, dark ? darkBlues : blues);
     }
-    luts.set(scale, lut);
+    luts.set(key, lut);
   }
   return lut;
 }
@@ -69,8 +94,8 @@ export function colorScaleLut(scale: ColorScale): Uint8Array {
 export const lutIndex = (t: number): number => Math.round(Math.min(1, Math.max(0, t)) * 255);
 
 /** The colour at t in [0, 1] (clamped), exactly as a cell with that position in the range is drawn. */
-export function colorAt(scale: ColorScale, t: number): Rgb {
-  const lut = colorScaleLut(scale);
+export function colorAt(scale: ColorScale, t: number, theme: ScaleTheme = 'light'): Rgb {
+  const lut = colorScaleLut(scale, theme);
   const i = lutIndex(Number.isNaN(t) ? 0 : t) * 3;
   return [lut[i]!, lut[i + 1]!, lut[i + 2]!];
 }

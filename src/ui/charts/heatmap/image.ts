@@ -2,7 +2,7 @@
  * Values to pixels: one RGBA pixel per cell through the colour table, in a single loop with no allocation per
  * cell, so a 512 × 768 map costs a few milliseconds rather than plotly's hundreds.
  */
-import { colorScaleLut, type ColorScale } from './colors.ts';
+import { colorScaleLut, type ColorScale, type ScaleTheme } from './colors.ts';
 
 /** The values mapped to the two ends of the colour scale; values outside are clamped to the ends. */
 export interface ValueRange {
@@ -23,11 +23,12 @@ export function heatmapPixels(
   cols: number,
   range: ValueRange,
   scale: ColorScale,
+  theme: ScaleTheme = 'light',
 ): Uint8ClampedArray<ArrayBuffer> {
   const n = rows * cols;
   if (values.length < n)
     throw new Error(`heatmap needs ${n} values for ${rows}×${cols}, got ${values.length}`);
-  const lut = colorScaleLut(scale);
+  const lut = colorScaleLut(scale, theme);
   const pixels = new Uint8ClampedArray(n * 4);
   const { min } = range;
   const span = range.max - min;
@@ -54,10 +55,14 @@ export function heatmapPixels(
 }
 
 /** A legend bar's pixels: one column of `length` cells, the range's max at the top and min at the bottom. */
-export function rampPixels(scale: ColorScale, length = 256): Uint8ClampedArray<ArrayBuffer> {
+export function rampPixels(
+  scale: ColorScale,
+  length = 256,
+  theme: ScaleTheme = 'light',
+): Uint8ClampedArray<ArrayBuffer> {
   const ramp = new Float32Array(length);
   for (let i = 0; i < length; i++) ramp[i] = 1 - i / (length - 1);
-  return heatmapPixels(ramp, length, 1, { min: 0, max: 1 }, scale);
+  return heatmapPixels(ramp, length, 1, { min: 0, max: 1 }, scale, theme);
 }
 
 /** ±max |v| over the finite values, so a diverging scale puts 0 at white; 1 when all are 0 (or none finite). */
