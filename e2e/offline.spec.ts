@@ -37,6 +37,23 @@ function navigations(page: Page): () => number {
 
 const threadsWord = (n: number) => `WASM · ${n} thread${n === 1 ? '' : 's'}`;
 
+/**
+ * The tiny model opened from a plain static host (no headers): its page object, its load counter, whether it
+ * ended cross-origin isolated, and the threads the engine uses when it is.
+ */
+async function openOnPlainHost(page: Page) {
+  host = await serveStatic(DIST);
+  const loads = navigations(page);
+  const app = new Playground(page);
+  await page.goto(`${host.origin}/${query}`);
+  await app.waitReady();
+  const { isolated, threads } = await page.evaluate(() => ({
+    isolated: crossOriginIsolated,
+    threads: Math.min(4, navigator.hardwareConcurrency || 1),
+  }));
+  return { app, loads, isolated, threads };
+}
+
 /** Resolves once the service worker serves the page, and the runtime and model files are kept. */
 async function keptForOffline(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
@@ -58,19 +75,14 @@ async function keptForOffline(page: Page): Promise<void> {
 test('a static host without isolation headers: one reload, then an isolated page with several WASM threads', async ({
   page,
 }) => {
-  host = await serveStatic(DIST);
-  const loads = navigations(page);
-  const app = new Playground(page);
-  await page.goto(`${host.origin}/${query}`);
-  await app.waitReady();
-  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-  const threads = await page.evaluate(() => Math.min(4, navigator.hardwareConcurrency || 1));
+  const { app, loads, isolated, threads } = await openOnPlainHost(page);
+  expect(isolated).toBe(true);
   expect(threads, 'this test needs a machine with two cores or more').toBeGreaterThan(1);
   await expect(page.getByTestId('status.backend')).toContainText(threadsWord(threads));
   await expect(page.getByTestId('status.isolation')).toHaveCount(0);
   expect(loads()).toBe(2);
   // The host itself still sends no headers: the service worker added them.
-  const document = await fetch(`${host.origin}/`);
+  const document = await fetch(`${host!.origin}/`);
   expect(document.headers.get('cross-origin-embedder-policy')).toBeNull();
 
   // Later visits are served by the worker from the start: no second reload.
@@ -88,13 +100,8 @@ test.describe('where no service worker may run', () => {
   test('the badge says the page is not isolated, why, and what it costs; the model still runs', async ({
     page,
   }) => {
-    host = await serveStatic(DIST);
-    const loads = navigations(page);
-    const app = new Playground(page);
-    await page.goto(`${host.origin}/${query}`);
-    await app.waitReady();
-    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
-    const threads = await page.evaluate(() => Math.min(4, navigator.hardwareConcurrency || 1));
+    const { app, loads, isolated, threads } = await openOnPlainHost(page);
+    expect(isolated).toBe(false);
     await expect(page.getByTestId('status.backend')).toContainText(threadsWord(1));
     const badge = page.getByTestId('status.isolation');
     await expect(badge).toContainText('Not cross-origin isolated');

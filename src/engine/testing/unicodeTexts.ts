@@ -5,17 +5,8 @@
  * ligatures, CJK, Arabic, Hebrew, Devanagari, typed special tokens beside punctuation, and plain words.
  */
 
-/** mulberry32: small, seeded, good enough to spread cases. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (mulberry32), under the name the tests use. */
+export { seeded as seededRandom } from '../random.ts';
 
 /** Every general category but Cs (a lone surrogate is not text: it cannot cross into UTF-8). */
 export const CATEGORIES = [
