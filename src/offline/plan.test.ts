@@ -31,7 +31,7 @@ describe('routeOf', () => {
     expect(route('https://play.example.org/models/manifest.json', true)).toEqual({ kind: 'network' });
   });
 
-  it('serves shell and runtime files from their caches, the manifest network-first, the rest from the network', () => {
+  it('serves shell and runtime files from their caches, the manifest network-first, other workers with headers', () => {
     expect(route('https://play.example.org/assets/index-AbCd1234.js')).toEqual({
       kind: 'shell',
       path: '/assets/index-AbCd1234.js',
@@ -41,9 +41,17 @@ describe('routeOf', () => {
       path: '/assets/ort-wasm-simd-threaded-XyZ12345.wasm',
     });
     expect(route('https://play.example.org/models/manifest.json')).toEqual({ kind: 'manifest' });
-    expect(route('https://play.example.org/models/albert/onnx/model.onnx')).toEqual({ kind: 'network' });
-    // A file of another build is not this version's.
-    expect(route('https://play.example.org/assets/index-Old00000.js')).toEqual({ kind: 'network' });
+    // Model files stream past the worker (they need no headers, the engine keeps them); a worker script gets
+    // the headers it needs to run in an isolated page.
+    expect(route('https://play.example.org/models/albert/onnx/model.onnx')).toEqual({ kind: 'pass' });
+    expect(
+      routeOf(plan, scope, {
+        url: 'https://play.example.org/assets/index-Old00000.js',
+        method: 'GET',
+        navigate: false,
+        destination: 'worker',
+      }),
+    ).toEqual({ kind: 'network' });
   });
 
   it('leaves other origins (the hub), other methods and paths outside its scope alone', () => {

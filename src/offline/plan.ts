@@ -55,12 +55,14 @@ export type Route =
 
 /**
  * The route of a request of `method` for `url`, made by navigation or not, by a service worker whose scope
- * starts at `scope`. Requests to other origins (the hub) pass untouched.
+ * starts at `scope`. Requests to other origins (the hub) pass untouched, and so do this origin's other files
+ * (the models) unless they load a worker: only documents and workers need the isolation headers, and a model
+ * file streamed through the service worker would cost memory for nothing.
  */
 export function routeOf(
   plan: OfflinePlan,
   scope: string,
-  request: { url: string; method: string; navigate: boolean },
+  request: { url: string; method: string; navigate: boolean; destination?: string },
 ): Route {
   const url = new URL(request.url);
   const base = new URL(scope);
@@ -72,7 +74,9 @@ export function routeOf(
   if (plan.shell.some((f) => f.url === path)) return { kind: 'shell', path };
   if (plan.runtime.includes(path)) return { kind: 'runtime', path };
   if (path === MANIFEST_PATH) return { kind: 'manifest' };
-  return { kind: 'network' };
+  return request.destination === 'worker' || request.destination === 'sharedworker'
+    ? { kind: 'network' }
+    : { kind: 'pass' };
 }
 
 /**

@@ -115,6 +115,7 @@ sw.addEventListener('fetch', (event) => {
     url: request.url,
     method: request.method,
     navigate: request.mode === 'navigate',
+    destination: request.destination,
   });
   if (route.kind === 'pass') return;
   event.respondWith(answer(request, route).then(isolated));
