@@ -5,6 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { Tokenizer } from 'tokenizers';
 import { nested } from '../src/engine/nested.ts';
 import { parseNpy } from '../src/engine/testing/npyParser.ts';
 import { embedInNode, maxAbsDiff } from './fixtures/nodeEngine.ts';
@@ -78,6 +79,21 @@ for (const [backend, tolerance] of [
     expect(Number(cell.split(': ')[1])).toBeCloseTo(helloWorld.attentions[2]![2]![1]![2]!, 4);
   });
 }
+
+test('the page tokenizes as Hugging Face’s fast (Rust) tokenizer: a trailing space is a ▁ token, zero-width and emoji as Rust', async ({
+  page,
+}) => {
+  const rust = await Tokenizer.fromFile(`public${TINY}tokenizer.json`);
+  const app = await Playground.tiny(page);
+  for (const text of ['hello world\n', 'hello world ', 'a\u200bb\u200cc\u200dd\ufeffe', '😀 👩‍👩‍👧‍👦 🇫🇷']) {
+    await app.typeText(text);
+    const ids = (await app.chips().locator('.id').allTextContents()).map(Number);
+    expect(ids, JSON.stringify(text)).toEqual((await rust.encode(text)).getIds());
+  }
+  // The chip before [SEP] of "hello world " is the lone ▁ the Rust tokenizer keeps.
+  await app.typeText('hello world ');
+  expect((await app.pieces()).slice(-2)).toEqual(['▁', '[SEP]']);
+});
 
 test('with the bundled model, every request the page and its worker make stays on the site', async ({
   page,
