@@ -9,8 +9,9 @@
  *   on a first visit it may have loaded it before the service worker took over.
  * - The models manifest is asked of the network first, the last copy kept for offline visits. Model files are the
  *   engine worker's to keep (cachedSource.ts), not the service worker's.
- * - Every answer from this origin carries the cross-origin isolation headers, so a static host that sends none
- *   still gives an isolated page and multi-threaded WASM, as coi-serviceworker does.
+ * - The page, its scripts and its workers carry the cross-origin isolation headers, so a static host that sends
+ *   none still gives an isolated page and multi-threaded WASM, as coi-serviceworker does. Other files of this
+ *   origin (the models) pass the worker by: they need no headers.
  */
 
 /** The shell's files with a revision each (a hashed file's is its name; index.html's its content hash). */
