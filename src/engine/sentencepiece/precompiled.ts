@@ -96,6 +96,15 @@ export class PrecompiledCharsmap {
 
 const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
 
+/** ASCII without CR: every character is a cluster of its own (only CR LF pairs up). */
+function plainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f || c === 0x0d) return false;
+  }
+  return true;
+}
+
 /** How much text one Intl.Segmenter pass sees (at least). */
 const GRAPHEME_WINDOW = 1024;
 
@@ -114,7 +123,7 @@ export function* graphemesOf(text: string): Generator<string> {
     // modifier, outside the BMP, belongs to the emoji before it).
     if (end < text.length && /[\ud800-\udbff]/.test(text[end - 1]!)) end++;
     const window = text.slice(at, end);
-    const clusters = /^[\0-\x0c\x0e-\x7f]*$/.test(window)
+    const clusters = plainAscii(window)
       ? [...window]
       : Array.from(graphemes.segment(window), (s) => s.segment);
     if (end === text.length) {

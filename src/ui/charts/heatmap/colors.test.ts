@@ -50,8 +50,11 @@ describe('sequential scale', () => {
   });
 });
 
+const luminance = ([r, g, b]: number[]) => 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+// Channels round to integers entry by entry, which can dip a step's luma by a fraction of a level.
+const brighter = (a: number[], b: number[]) => expect(luminance(a)).toBeGreaterThan(luminance(b) - 0.5);
+
 describe('the scales on a dark page', () => {
-  const luminance = ([r, g, b]: number[]) => 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
   const surface = [0x1b, 0x21, 0x28];
 
   it('put zero at the dark surface: the diverging middle and the sequential start', () => {
@@ -61,8 +64,6 @@ describe('the scales on a dark page', () => {
   });
 
   it('grow brighter with every step away from zero (to within rounding), so stronger cells stand out more', () => {
-    // Channels round to integers entry by entry, which can dip a step's luma by a fraction of a level.
-    const brighter = (a: number[], b: number[]) => expect(luminance(a)).toBeGreaterThan(luminance(b) - 0.5);
     const seq = colorScaleLut('sequential', 'dark');
     for (let i = 1; i < 256; i++) brighter(entry(seq, i), entry(seq, i - 1));
     const div = colorScaleLut('diverging', 'dark');
