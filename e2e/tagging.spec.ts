@@ -37,6 +37,21 @@ function ownTags(line: string): string[] {
   return exampleTags(tokenizer.encode(example.text), example).map((t) => t ?? OUTSIDE);
 }
 
+test('the tagging boxes survive a reload (local storage), and the summary reads the kept examples', async ({
+  page,
+}) => {
+  const app = await Playground.tiny(page, 'tag');
+  const examples = '[Ada](PER) sang in [Rome](LOC).\n[Bob](PER) works at [Acme](ORG).';
+  const text = 'Ada met Bob in Rome.';
+  await page.getByTestId('tag.examples').fill(examples);
+  await page.getByTestId('tag.text').fill(text);
+  await page.reload();
+  await app.waitReady();
+  await expect(page.getByTestId('tag.examples')).toHaveValue(examples);
+  await expect(page.getByTestId('tag.text')).toHaveValue(text);
+  await expect(page.getByTestId('tag.summary')).toContainText('2 sentences with 4 spans of 3 tags');
+});
+
 test('tag tokens: the tags on the text equal Node’s, at another layer too; neighbours on hover; the API', async ({
   page,
 }) => {

@@ -10,24 +10,7 @@ import {
   STORAGE_KEY,
   writeUrlState,
 } from './persistence.ts';
-
-/** A Storage in memory; `failing` makes every write throw as a full or disabled storage does. */
-function memoryStorage(failing = false): Storage {
-  const map = new Map<string, string>();
-  return {
-    get length() {
-      return map.size;
-    },
-    clear: () => map.clear(),
-    getItem: (k) => map.get(k) ?? null,
-    key: (i) => [...map.keys()][i] ?? null,
-    removeItem: (k) => map.delete(k),
-    setItem: (k, v) => {
-      if (failing) throw new DOMException('quota', 'QuotaExceededError');
-      map.set(k, v);
-    },
-  };
-}
+import { memoryStorage } from './testing/memoryStorage.ts';
 
 describe('URL state', () => {
   it('round-trips model, backend, dtype, text, pair, layer, view, head, PCA mode and compared texts', () => {
@@ -93,16 +76,25 @@ describe('URL state', () => {
 });
 
 describe('saved input', () => {
-  it('keeps the applications’ long inputs, and ignores what is not text', () => {
+  it('keeps the applications’ long inputs (the tagging boxes too), and ignores what is not text', () => {
     const storage = memoryStorage();
-    saveApplyInput(storage, { linesText: 'a\nb', examplesText: 'pos: good', classifyText: 'fine' });
-    expect(loadSavedApplyInput(storage)).toEqual({
+    const input = {
       linesText: 'a\nb',
       examplesText: 'pos: good',
       classifyText: 'fine',
-    });
-    storage.setItem(APPLY_STORAGE_KEY, JSON.stringify({ linesText: 4, classifyText: 'x' }));
+      tagExamplesText: '[Paris](LOC) is big.',
+      tagText: 'Ada went to Rome.',
+    };
+    saveApplyInput(storage, input);
+    expect(loadSavedApplyInput(storage)).toEqual(input);
+    storage.setItem(APPLY_STORAGE_KEY, JSON.stringify({ linesText: 4, classifyText: 'x', tagText: ['y'] }));
     expect(loadSavedApplyInput(storage)).toEqual({ classifyText: 'x' });
+    // Saved before the tagging boxes were kept: the others come back, the tagging boxes keep their defaults.
+    storage.setItem(
+      APPLY_STORAGE_KEY,
+      JSON.stringify({ linesText: 'l', examplesText: 'e', classifyText: 'c' }),
+    );
+    expect(loadSavedApplyInput(storage)).toEqual({ linesText: 'l', examplesText: 'e', classifyText: 'c' });
     storage.setItem(APPLY_STORAGE_KEY, '{oops');
     expect(loadSavedApplyInput(storage)).toEqual({});
   });

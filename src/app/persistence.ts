@@ -126,20 +126,22 @@ export interface SavedInput {
 export const STORAGE_KEY = 'albert-playground:input:v1';
 export const APPLY_STORAGE_KEY = 'albert-playground:apply:v1';
 
-/** The applications' longer inputs, kept across reloads (too long for a URL). */
-export interface SavedApplyInput {
-  linesText: string;
-  examplesText: string;
-  classifyText: string;
-}
+/** The applications' longer texts, kept across reloads (too long for a URL): the store's fields of those names. */
+export const APPLY_TEXTS = [
+  'linesText',
+  'examplesText',
+  'classifyText',
+  'tagExamplesText',
+  'tagText',
+] as const;
+
+export type SavedApplyInput = Record<(typeof APPLY_TEXTS)[number], string>;
 
 export function loadSavedApplyInput(storage: Storage | undefined): Partial<SavedApplyInput> {
   try {
     const value = JSON.parse(storage?.getItem(APPLY_STORAGE_KEY) ?? '{}') as Record<string, unknown>;
     return Object.fromEntries(
-      (['linesText', 'examplesText', 'classifyText'] as const).flatMap((k) =>
-        typeof value[k] === 'string' ? [[k, value[k]]] : [],
-      ),
+      APPLY_TEXTS.flatMap((k) => (typeof value[k] === 'string' ? [[k, value[k]]] : [])),
     );
   } catch {
     return {};
