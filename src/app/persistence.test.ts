@@ -11,6 +11,7 @@ import {
   writeUrlState,
 } from './persistence.ts';
 import { memoryStorage } from './testing/memoryStorage.ts';
+import { UMAP_DEFAULTS } from '../engine/umapDefaults.ts';
 
 describe('URL state', () => {
   it('round-trips model, backend, dtype, text, pair, layer, view, head, PCA mode and compared texts', () => {
@@ -40,6 +41,39 @@ describe('URL state', () => {
       file: 'onnx/model_O2.onnx',
     });
     expect(readUrlState('?pooling=auto')).toEqual({ pooling: 'auto' });
+  });
+
+  it('round-trips the layout method and UMAP’s settings, leaving the defaults out', () => {
+    const state = { method: 'umap', umap: { neighbours: 4, minDist: 0.35, seed: 7 } } as const;
+    const query = writeUrlState(state);
+    expect(query).toBe('?method=umap&umap=4%2C0.35%2C7');
+    expect(readUrlState(query)).toEqual(state);
+    expect(readUrlState(writeUrlState({ umap: { neighbours: 15, minDist: 0, seed: 42 } }))).toEqual({
+      umap: { neighbours: 15, minDist: 0, seed: 42 },
+    });
+    expect(writeUrlState({ method: 'pca', umap: { ...UMAP_DEFAULTS } })).toBe('');
+  });
+
+  it('ignores UMAP settings that are not three valid numbers', () => {
+    for (const umap of [
+      '1,0.1,42',
+      '4.5,0.1,42',
+      '4,1.5,42',
+      '4,-0.1,42',
+      '4,0.1,-1',
+      '4,0.1,1.5',
+      '4,0.1',
+      '4,0.1,7,8',
+      '4,,7',
+      'x,0.1,7',
+      '',
+    ])
+      expect(readUrlState(`?umap=${encodeURIComponent(umap)}`)).toEqual({});
+    expect(readUrlState('?method=tsne')).toEqual({});
+    expect(readUrlState('?method=umap&umap=2,1,0')).toEqual({
+      method: 'umap',
+      umap: { neighbours: 2, minDist: 1, seed: 0 },
+    });
   });
 
   it('leaves defaults out and ignores values it does not know', () => {
