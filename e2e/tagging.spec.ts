@@ -1,9 +1,10 @@
 /**
  * Token tagging and layer probes with the bundled random model: the tags on screen, the tags of the automation
  * API and the probe accuracies in the chart's table are checked against the CLI (the engine in Node) on the
- * same examples; an example sentence tagged at k = 1 gets its own tags; a click on a layer moves the control.
+ * same examples; an example sentence tagged at k = 1 gets its own tags; a click on a layer moves the control; the
+ * tagging boxes survive a reload; the probes show their progress (sentences, then layers) and end.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,46 @@ function ownTags(line: string): string[] {
   const example = parseTaggedLine(line) as TaggedExample;
   return exampleTags(tokenizer.encode(example.text), example).map((t) => t ?? OUTSIDE);
 }
+
+/** One state of the probe's progress bar: the task it named, its value and its maximum. */
+interface Step {
+  task: string;
+  value: number;
+  max: number;
+}
+
+/** Records the progress bar at every change of the page into `window.seen`, so a short job is seen too. */
+function recordProgress(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const seen: Step[] = [];
+    (window as unknown as { seen: Step[] }).seen = seen;
+    new MutationObserver(() => {
+      const bar = document.querySelector('[data-testid="apply.progress"]');
+      const progress = bar?.querySelector('progress');
+      if (bar && progress)
+        seen.push({
+          task: bar.textContent!.split(' task')[0]!.trim(),
+          value: progress.value,
+          max: progress.max,
+        });
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+}
+
+test('the tagging boxes survive a reload (local storage), and the summary reads the kept examples', async ({
+  page,
+}) => {
+  const app = await Playground.tiny(page, 'tag');
+  const examples = '[Ada](PER) sang in [Rome](LOC).\n[Bob](PER) works at [Acme](ORG).';
+  const text = 'Ada met Bob in Rome.';
+  await page.getByTestId('tag.examples').fill(examples);
+  await page.getByTestId('tag.text').fill(text);
+  await page.reload();
+  await app.waitReady();
+  await expect(page.getByTestId('tag.examples')).toHaveValue(examples);
+  await expect(page.getByTestId('tag.text')).toHaveValue(text);
+  await expect(page.getByTestId('tag.summary')).toContainText('2 sentences with 4 spans of 3 tags');
+});
 
 test('tag tokens: the tags on the text equal Node’s, at another layer too; neighbours on hover; the API', async ({
   page,
@@ -95,13 +136,26 @@ test('tag tokens: the tags on the text equal Node’s, at another layer too; nei
   );
 });
 
-test('which layer knows this: probe accuracies per hidden state equal Node’s; a click selects the layer', async ({
+test('which layer knows this: a progress bar per task, then probe accuracies per hidden state equal Node’s; a click selects the layer', async ({
   page,
 }) => {
   const app = await Playground.tiny(page, 'probe');
+  await recordProgress(page);
   await page.getByTestId('probe.run').click();
   const table = page.getByTestId('probe.table');
   await expect(table).toBeVisible({ timeout: 60_000 });
+  // The bar showed each task's sentences and then its 4 hidden states as steps, counting up, and is gone.
+  await expect(page.getByTestId('apply.progress')).toHaveCount(0);
+  const seen = await page.evaluate(() => (window as unknown as { seen: Step[] }).seen);
+  const steps = { sentence: EXAMPLE_REVIEWS, token: EXAMPLE_ENTITIES };
+  for (const [task, examples] of Object.entries(steps)) {
+    const shown = seen.filter((s) => s.task === task);
+    expect(shown.length).toBeGreaterThan(0);
+    for (const s of shown) expect(s.max).toBe(examples.split('\n').length + 4);
+    const values = shown.map((s) => s.value);
+    expect(values).toEqual(values.toSorted((a, b) => a - b));
+  }
+  expect(seen.map((s) => s.task)).toEqual(seen.map((s) => s.task).toSorted()); // sentence, then token
   await expect(page.getByTestId('chart.probe').locator('.scatterlayer .trace')).toHaveCount(4);
   for (const task of ['sentence', 'token'] as const) {
     const node = cli(['--probe', task === 'sentence' ? reviews : entities, '--task', task]);

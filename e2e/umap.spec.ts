@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { umapLayout } from '../src/engine/umap.ts';
 import { EXAMPLE_LINES } from '../src/shared/examples.ts';
-import { Playground } from './fixtures/playground.ts';
+import { Playground, TINY } from './fixtures/playground.ts';
 
 /**
  * Node and Chromium run the same JavaScript on the same numbers; only Math.exp/pow/log could differ in the last
@@ -97,6 +97,38 @@ test('projection view: UMAP of the token vectors with neighbours, min-dist and s
   // Back to PCA: the explained variance returns.
   await page.getByTestId('projection.method-pca').check();
   await expect(page.getByTestId('projection.variance')).toHaveText(/^Explained variance: PC1/);
+});
+
+test('UMAP and its settings survive a reload and travel in the link', async ({ page }) => {
+  const app = await Playground.tiny(page);
+  await app.showView('projection');
+  await page.getByTestId('projection.method-umap').check();
+  await page.getByTestId('projection.neighbours').fill('4');
+  await page.getByTestId('projection.min-dist').fill('0.3');
+  await page.getByTestId('projection.seed').fill('7');
+  const summary = 'neighbours 4, min-dist 0.3, seed 7, 500 of 500 epochs.';
+  await expect(page.getByTestId('umap.summary')).toContainText(summary);
+  expect(new URL(page.url()).searchParams.get('method')).toBe('umap');
+  expect(new URL(page.url()).searchParams.get('umap')).toBe('4,0.3,7');
+  await page.reload();
+  await app.waitReady();
+  await expect(page.getByTestId('projection.method-umap')).toBeChecked();
+  await expect(page.getByTestId('projection.neighbours')).toHaveValue('4');
+  await expect(page.getByTestId('projection.min-dist')).toHaveValue('0.3');
+  await expect(page.getByTestId('projection.seed')).toHaveValue('7');
+  await expect(page.getByTestId('umap.summary')).toContainText(summary);
+  // A link with settings out of range keeps the defaults (and PCA when the method is unknown).
+  await app.open({
+    model: TINY,
+    backend: 'wasm',
+    view: 'projection',
+    method: 'x',
+    umap: '1,2,3',
+  });
+  await app.waitReady();
+  await expect(page.getByTestId('projection.method-pca')).toBeChecked();
+  await page.getByTestId('projection.method-umap').check();
+  await expect(page.getByTestId('projection.neighbours')).toHaveValue('15');
 });
 
 test('many sentences: UMAP of the sentence vectors beside PCA, as Node lays out the same vectors', async ({

@@ -12,6 +12,7 @@ import { nested } from '../engine/nested.ts';
 import type { BackendInfo, FloatTensor } from '../engine/types.ts';
 import type { WindowSummary } from '../engine/windows.ts';
 import { useStore } from '../state/store.ts';
+import type { ProbeTask } from '../worker/protocol.ts';
 import type { Controller } from './controller.ts';
 import { UMAP_DEFAULTS } from '../engine/umapDefaults.ts';
 
@@ -208,12 +209,15 @@ export function automationApi(controller: Controller): AlbertPlaygroundApi {
     },
     async probe(examples, { task, pooling = 'auto' }) {
       await controller.ready();
+      const probe = (request: ProbeTask) => controller.client.probe(request, () => undefined).done;
+      let reply;
       if (task === 'sentence') {
         const parsed = parseExamples(examples);
         if (parsed.badLines.length) throw new Error(`line ${parsed.badLines.join(', ')}: not "label: text"`);
-        return controller.client.probe({ task, examples: parsed.examples, pooling });
-      }
-      return controller.client.probe({ task, examples: taggedExamples(examples).examples });
+        reply = await probe({ task, examples: parsed.examples, pooling });
+      } else reply = await probe({ task, examples: taggedExamples(examples).examples });
+      if (!reply.result) throw new Error('the probe was cancelled');
+      return reply.result;
     },
     async umap(texts, options) {
       await controller.ready();

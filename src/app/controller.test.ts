@@ -11,6 +11,8 @@ import type { ModelInfo, ModelLocation, RunView, RunWant } from '../worker/proto
 import { Controller, LOAD_CANCELLED, type ControllerEnv } from './controller.ts';
 import { choiceFromParam } from '../shared/models.ts';
 import { parameterCounts } from '../engine/parameters.ts';
+import { APPLY_STORAGE_KEY } from './persistence.ts';
+import { memoryStorage } from './testing/memoryStorage.ts';
 
 const INFO: ModelInfo = {
   model: '/models/albert-tiny-random/',
@@ -239,6 +241,27 @@ describe('Controller', () => {
     expect(Object.keys(useStore.getState().hiddenStates)).toEqual(['1', '3']);
     expect(replaced.at(-1)).toBe('/?model=%2Fmodels%2Falbert-tiny-random%2F&text=a+b+c&layer=1');
     vi.useRealTimers();
+  });
+
+  it('keeps the applications’ texts, the tagging boxes too, in local storage and brings them back on reload', async () => {
+    const storage = memoryStorage();
+    const first = env('?model=/models/albert-tiny-random/').env;
+    await new Controller(fakeClient().client, { ...first, storage }).start();
+    useStore.getState().setTagExamplesText('[Ada](PER) sings.');
+    useStore.getState().setTagText('Ada sings in Rome.');
+    useStore.getState().setExamplesText('pos: fine');
+    // A reload: a fresh page (the old one's controller still follows the store here) over the same storage.
+    const reloadedStorage = memoryStorage();
+    reloadedStorage.setItem(APPLY_STORAGE_KEY, storage.getItem(APPLY_STORAGE_KEY)!);
+    resetStore();
+    expect(useStore.getState().tagText).not.toBe('Ada sings in Rome.');
+    const reloaded = env('?model=/models/albert-tiny-random/').env;
+    await new Controller(fakeClient().client, { ...reloaded, storage: reloadedStorage }).start();
+    expect(useStore.getState()).toMatchObject({
+      tagExamplesText: '[Ada](PER) sings.',
+      tagText: 'Ada sings in Rome.',
+      examplesText: 'pos: fine',
+    });
   });
 
   it('loads the dtype or file the URL names; a new dtype drops the file; another model starts from auto', async () => {

@@ -11,18 +11,20 @@ import {
   type ManifestEntry,
   type ModelChoice,
 } from '../shared/models.ts';
-import { useStore } from '../state/store.ts';
+import { useStore, type AppState } from '../state/store.ts';
 import type { EngineClient } from '../worker/client.ts';
 import { EngineFailure } from '../worker/client.ts';
 import type { ModelInfo, WireError } from '../worker/protocol.ts';
 import { defaultModelPlan, type DefaultPlan } from './models.ts';
 import {
+  APPLY_TEXTS,
   loadSavedApplyInput,
   loadSavedInput,
   readUrlState,
   saveApplyInput,
   saveInput,
   writeUrlState,
+  type SavedApplyInput,
 } from './persistence.ts';
 
 export const SAMPLE_TEXT = 'The quick brown fox jumps over the lazy dog.';
@@ -39,6 +41,10 @@ export interface ControllerEnv {
   online: boolean;
   manifest: () => Promise<ManifestEntry[]>;
 }
+
+/** The applications' texts of a state, as local storage keeps them. */
+const applyTexts = (state: AppState): SavedApplyInput =>
+  Object.fromEntries(APPLY_TEXTS.map((k) => [k, state[k]])) as SavedApplyInput;
 
 const wire = (error: unknown): WireError =>
   error instanceof EngineFailure ? error.wire : { code: 'internal', message: (error as Error).message };
@@ -69,6 +75,8 @@ export class Controller {
       ...(url.view ? { view: url.view } : {}),
       ...(url.head !== undefined ? { head: url.head } : {}),
       ...(url.pca ? { pcaMode: url.pca } : {}),
+      ...(url.method ? { projectionMethod: url.method } : {}),
+      ...(url.umap ? { umap: url.umap } : {}),
       ...(url.compare !== undefined ? { compareTexts: url.compare } : {}),
       ...(url.pad ? { padTo: url.pad } : {}),
       ...(url.windows !== undefined ? { longTexts: 'windows' as const, overlap: url.windows } : {}),
@@ -85,16 +93,7 @@ export class Controller {
       }
       if (state.padTo !== prev.padTo) void this.runNow();
       if (state.longTexts !== prev.longTexts || state.overlap !== prev.overlap) this.scheduleRun();
-      if (
-        state.linesText !== prev.linesText ||
-        state.examplesText !== prev.examplesText ||
-        state.classifyText !== prev.classifyText
-      )
-        saveApplyInput(this.env.storage, {
-          linesText: state.linesText,
-          examplesText: state.examplesText,
-          classifyText: state.classifyText,
-        });
+      if (APPLY_TEXTS.some((k) => state[k] !== prev[k])) saveApplyInput(this.env.storage, applyTexts(state));
       if (state.layer !== prev.layer) void this.ensureLayer(state.layer);
       if (state.showFactorized !== prev.showFactorized || state.layer !== prev.layer)
         void this.ensureFactorized();
@@ -310,6 +309,8 @@ export class Controller {
       view: s.view,
       head: s.head,
       pca: s.pcaMode,
+      method: s.projectionMethod,
+      umap: s.umap,
       compare: s.compareTexts || undefined,
       pad: s.padTo || undefined,
       windows: s.longTexts === 'windows' ? s.overlap : undefined,

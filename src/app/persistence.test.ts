@@ -10,24 +10,8 @@ import {
   STORAGE_KEY,
   writeUrlState,
 } from './persistence.ts';
-
-/** A Storage in memory; `failing` makes every write throw as a full or disabled storage does. */
-function memoryStorage(failing = false): Storage {
-  const map = new Map<string, string>();
-  return {
-    get length() {
-      return map.size;
-    },
-    clear: () => map.clear(),
-    getItem: (k) => map.get(k) ?? null,
-    key: (i) => [...map.keys()][i] ?? null,
-    removeItem: (k) => map.delete(k),
-    setItem: (k, v) => {
-      if (failing) throw new DOMException('quota', 'QuotaExceededError');
-      map.set(k, v);
-    },
-  };
-}
+import { memoryStorage } from './testing/memoryStorage.ts';
+import { UMAP_DEFAULTS } from '../engine/umapDefaults.ts';
 
 describe('URL state', () => {
   it('round-trips model, backend, dtype, text, pair, layer, view, head, PCA mode and compared texts', () => {
@@ -57,6 +41,39 @@ describe('URL state', () => {
       file: 'onnx/model_O2.onnx',
     });
     expect(readUrlState('?pooling=auto')).toEqual({ pooling: 'auto' });
+  });
+
+  it('round-trips the layout method and UMAP’s settings, leaving the defaults out', () => {
+    const state = { method: 'umap', umap: { neighbours: 4, minDist: 0.35, seed: 7 } } as const;
+    const query = writeUrlState(state);
+    expect(query).toBe('?method=umap&umap=4%2C0.35%2C7');
+    expect(readUrlState(query)).toEqual(state);
+    expect(readUrlState(writeUrlState({ umap: { neighbours: 15, minDist: 0, seed: 42 } }))).toEqual({
+      umap: { neighbours: 15, minDist: 0, seed: 42 },
+    });
+    expect(writeUrlState({ method: 'pca', umap: { ...UMAP_DEFAULTS } })).toBe('');
+  });
+
+  it('ignores UMAP settings that are not three valid numbers', () => {
+    for (const umap of [
+      '1,0.1,42',
+      '4.5,0.1,42',
+      '4,1.5,42',
+      '4,-0.1,42',
+      '4,0.1,-1',
+      '4,0.1,1.5',
+      '4,0.1',
+      '4,0.1,7,8',
+      '4,,7',
+      'x,0.1,7',
+      '',
+    ])
+      expect(readUrlState(`?umap=${encodeURIComponent(umap)}`)).toEqual({});
+    expect(readUrlState('?method=tsne')).toEqual({});
+    expect(readUrlState('?method=umap&umap=2,1,0')).toEqual({
+      method: 'umap',
+      umap: { neighbours: 2, minDist: 1, seed: 0 },
+    });
   });
 
   it('leaves defaults out and ignores values it does not know', () => {
@@ -93,16 +110,25 @@ describe('URL state', () => {
 });
 
 describe('saved input', () => {
-  it('keeps the applications’ long inputs, and ignores what is not text', () => {
+  it('keeps the applications’ long inputs (the tagging boxes too), and ignores what is not text', () => {
     const storage = memoryStorage();
-    saveApplyInput(storage, { linesText: 'a\nb', examplesText: 'pos: good', classifyText: 'fine' });
-    expect(loadSavedApplyInput(storage)).toEqual({
+    const input = {
       linesText: 'a\nb',
       examplesText: 'pos: good',
       classifyText: 'fine',
-    });
-    storage.setItem(APPLY_STORAGE_KEY, JSON.stringify({ linesText: 4, classifyText: 'x' }));
+      tagExamplesText: '[Paris](LOC) is big.',
+      tagText: 'Ada went to Rome.',
+    };
+    saveApplyInput(storage, input);
+    expect(loadSavedApplyInput(storage)).toEqual(input);
+    storage.setItem(APPLY_STORAGE_KEY, JSON.stringify({ linesText: 4, classifyText: 'x', tagText: ['y'] }));
     expect(loadSavedApplyInput(storage)).toEqual({ classifyText: 'x' });
+    // Saved before the tagging boxes were kept: the others come back, the tagging boxes keep their defaults.
+    storage.setItem(
+      APPLY_STORAGE_KEY,
+      JSON.stringify({ linesText: 'l', examplesText: 'e', classifyText: 'c' }),
+    );
+    expect(loadSavedApplyInput(storage)).toEqual({ linesText: 'l', examplesText: 'e', classifyText: 'c' });
     storage.setItem(APPLY_STORAGE_KEY, '{oops');
     expect(loadSavedApplyInput(storage)).toEqual({});
   });

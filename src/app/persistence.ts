@@ -1,19 +1,22 @@
 /**
  * What survives a reload and what a link carries: the text lives in local storage and in the URL
- * (`?model=…&file=…&backend=…&dtype=…&text=…&pair=…&layer=…&view=…&head=…&pca=…&compare=…&pad=…&windows=…`), so a
- * copied link reopens the same picture.
+ * (`?model=…&file=…&backend=…&dtype=…&text=…&pair=…&layer=…&view=…&head=…&pca=…&method=…&umap=…&compare=…&pad=…`
+ * `&windows=…`), so a copied link reopens the same picture.
  */
 import { isDtypeRequest, type DtypeRequest } from '../engine/dtypes.ts';
 import type { PoolingRequest } from '../engine/sentenceModel.ts';
 import { BROWSER_BACKEND_REQUESTS, type BackendRequest } from '../engine/types.ts';
 import { POOLINGS } from '../engine/similarity.ts';
+import { UMAP_DEFAULTS, UMAP_VALID, type UmapSettings } from '../engine/umapDefaults.ts';
 import {
   MODES,
   PCA_MODES,
+  PROJECTION_METHODS,
   VIEW_NAMES,
   type Head,
   type Mode,
   type PcaMode,
+  type ProjectionMethod,
   type ViewName,
 } from '../state/store.ts';
 
@@ -29,6 +32,9 @@ export interface UrlState {
   view?: ViewName;
   head?: Head;
   pca?: PcaMode;
+  method?: ProjectionMethod;
+  /** UMAP's settings, as `umap=neighbours,minDist,seed`. */
+  umap?: UmapSettings;
   /** Compared texts, one per line. */
   compare?: string;
   /** Pad the text to this many tokens. */
@@ -64,6 +70,10 @@ export function readUrlState(search: string): UrlState {
   else if (head !== null && /^\d+$/.test(head)) state.head = Number(head);
   const pcaMode = p.get('pca') as PcaMode | null;
   if (pcaMode && PCA_MODES.includes(pcaMode)) state.pca = pcaMode;
+  const method = p.get('method') as ProjectionMethod | null;
+  if (method && PROJECTION_METHODS.includes(method)) state.method = method;
+  const umap = readUmap(p.get('umap'));
+  if (umap) state.umap = umap;
   if (p.has('compare')) state.compare = p.get('compare')!;
   const pad = Number(p.get('pad'));
   if (Number.isInteger(pad) && pad > 0) state.pad = pad;
@@ -76,6 +86,18 @@ export function readUrlState(search: string): UrlState {
   const pooling = p.get('pooling') as PoolingRequest | null;
   if (pooling && (pooling === 'auto' || POOLINGS.includes(pooling))) state.pooling = pooling;
   return state;
+}
+
+/** The order of UMAP's settings in `umap=…`. */
+const UMAP_KEYS = ['neighbours', 'minDist', 'seed'] as const;
+
+/** `umap=15,0.1,42` as settings; undefined unless all three are there and valid. */
+function readUmap(value: string | null): UmapSettings | undefined {
+  const parts = value?.split(',') ?? [];
+  if (parts.length !== UMAP_KEYS.length || parts.some((v) => v.trim() === '')) return undefined;
+  const [neighbours, minDist, seed] = parts.map(Number) as [number, number, number];
+  const settings = { neighbours, minDist, seed };
+  return UMAP_KEYS.every((k) => UMAP_VALID[k](settings[k])) ? settings : undefined;
 }
 
 /**
@@ -99,6 +121,9 @@ export function writeUrlState(state: UrlState): string {
   if (state.view && state.view !== 'embeddings') p.set('view', state.view);
   if (state.head !== undefined && state.head !== 'mean') p.set('head', String(state.head));
   if (state.pca && state.pca !== '2d') p.set('pca', state.pca);
+  if (state.method && state.method !== 'pca') p.set('method', state.method);
+  if (state.umap && UMAP_KEYS.some((k) => state.umap![k] !== UMAP_DEFAULTS[k]))
+    p.set('umap', UMAP_KEYS.map((k) => state.umap![k]).join(','));
   if (state.compare) p.set('compare', state.compare);
   if (state.pad) p.set('pad', String(state.pad));
   if (state.windows !== undefined) p.set('windows', String(state.windows));
@@ -126,20 +151,22 @@ export interface SavedInput {
 export const STORAGE_KEY = 'albert-playground:input:v1';
 export const APPLY_STORAGE_KEY = 'albert-playground:apply:v1';
 
-/** The applications' longer inputs, kept across reloads (too long for a URL). */
-export interface SavedApplyInput {
-  linesText: string;
-  examplesText: string;
-  classifyText: string;
-}
+/** The applications' longer texts, kept across reloads (too long for a URL): the store's fields of those names. */
+export const APPLY_TEXTS = [
+  'linesText',
+  'examplesText',
+  'classifyText',
+  'tagExamplesText',
+  'tagText',
+] as const;
+
+export type SavedApplyInput = Record<(typeof APPLY_TEXTS)[number], string>;
 
 export function loadSavedApplyInput(storage: Storage | undefined): Partial<SavedApplyInput> {
   try {
     const value = JSON.parse(storage?.getItem(APPLY_STORAGE_KEY) ?? '{}') as Record<string, unknown>;
     return Object.fromEntries(
-      (['linesText', 'examplesText', 'classifyText'] as const).flatMap((k) =>
-        typeof value[k] === 'string' ? [[k, value[k]]] : [],
-      ),
+      APPLY_TEXTS.flatMap((k) => (typeof value[k] === 'string' ? [[k, value[k]]] : [])),
     );
   } catch {
     return {};

@@ -282,7 +282,7 @@ async function runProbe(options: CliOptions, examplesPath: string, task: 'senten
   } else {
     const parsed = parseTaggedExamples(text);
     warnBadLines(examplesPath, parsed.badLines);
-    result = probeTokens(await runExamples(engine, parsed.examples));
+    result = await probeTokens(await runExamples(engine, parsed.examples));
   }
   await engine.dispose();
   printJson(options, { model: source.id, task, ...result });

@@ -126,7 +126,7 @@ describe('albert-embed --probe', () => {
     expect(tokens.out).toEqual({
       model: expect.any(String),
       task: 'token',
-      ...probeTokens(await runExamples(engine, examples)),
+      ...(await probeTokens(await runExamples(engine, examples))),
     });
     expect(tokens.out.accuracyPerLayer).toHaveLength(4);
     const parsed = REVIEWS.split('\n').map((l) => ({

@@ -106,7 +106,7 @@ describe('softmax probe', () => {
 });
 
 describe('probe at every layer', () => {
-  it('gives one accuracy in [0, 1] per hidden state, the majority share as chance, folds by group', () => {
+  it('gives one accuracy in [0, 1] per hidden state, the majority share as chance, folds by group', async () => {
     const separable = clusters(30, 8, 3, 0.5, 4);
     const noise = random(5);
     const layers = [
@@ -117,7 +117,7 @@ describe('probe at every layer', () => {
     const labels = separable.y.map((c) => ['O', 'LOC', 'PER'][c]!);
     labels[0] = 'LOC'; // 11 LOC, 10 PER, 9 O
     const groups = labels.map((_, i) => Math.floor(i / 3)); // 10 "sentences" of 3 tokens
-    const result = probeLayers(layers, labels, groups);
+    const result = await probeLayers(layers, labels, groups);
     expect(result.accuracyPerLayer).toHaveLength(3);
     for (const a of result.accuracyPerLayer) {
       expect(a).toBeGreaterThanOrEqual(0);
@@ -131,9 +131,9 @@ describe('probe at every layer', () => {
     expect(result).toMatchObject({ classes: ['LOC', 'PER', 'O'], examples: 30, folds: 5 });
   });
 
-  it('needs two labels and two groups', () => {
+  it('needs two labels and two groups', async () => {
     const rows = [Float32Array.of(1), Float32Array.of(2)];
-    expect(() => probeLayers([rows], ['a', 'a'], [0, 1])).toThrow('at least two labels');
-    expect(() => probeLayers([rows], ['a', 'b'], [0, 0])).toThrow('at least two example sentences');
+    await expect(probeLayers([rows], ['a', 'a'], [0, 1])).rejects.toThrow('at least two labels');
+    await expect(probeLayers([rows], ['a', 'b'], [0, 0])).rejects.toThrow('at least two example sentences');
   });
 });

@@ -212,14 +212,16 @@ export function crossValidatedAccuracy(
 
 /**
  * A probe at every hidden state: `layers[l][i]` is example i's vector at hidden state l, `labels[i]` its
- * label and `groups[i]` the group it must stay with (its sentence).
+ * label and `groups[i]` the group it must stay with (its sentence). `onEach` is called with the layers done
+ * after each (and may throw to stop), so a page can show progress and let a cancel in.
  */
-export function probeLayers(
+export async function probeLayers(
   layers: Float32Array[][],
   labels: string[],
   groups: number[],
   options: ProbeOptions = {},
-): ProbeResult {
+  onEach: (done: number) => void | Promise<void> = () => undefined,
+): Promise<ProbeResult> {
   const classes = [...new Set(labels)];
   if (classes.length < 2) throw new EngineError('input', 'a probe needs examples of at least two labels');
   const groupCount = new Set(groups).size;
@@ -229,10 +231,13 @@ export function probeLayers(
   const y = labels.map((l) => classes.indexOf(l));
   const fold = foldsOf(groups, folds);
   const counts = classes.map((_, k) => y.filter((c) => c === k).length);
+  const accuracyPerLayer: number[] = [];
+  for (const rows of layers) {
+    accuracyPerLayer.push(crossValidatedAccuracy(rows, y, classes.length, fold, folds, options));
+    await onEach(accuracyPerLayer.length);
+  }
   return {
-    accuracyPerLayer: layers.map((rows) =>
-      crossValidatedAccuracy(rows, y, classes.length, fold, folds, options),
-    ),
+    accuracyPerLayer,
     chance: Math.max(...counts) / labels.length,
     classes,
     examples: labels.length,

@@ -103,8 +103,15 @@ export function tagRun(references: TagReferences, target: TokenRun, layer: numbe
   return tagTokens(referencesAt(references, layer), target.layers[layer], wordStarts(target, target.text), k);
 }
 
-/** Token task: a probe per hidden state on the examples' tokens (specials left out), folds by sentence. */
-export function probeTokens(references: TagReferences, options: ProbeOptions = {}): ProbeResult {
+/**
+ * Token task: a probe per hidden state on the examples' tokens (specials left out), folds by sentence; `onEach`
+ * after each layer, with the layers done.
+ */
+export function probeTokens(
+  references: TagReferences,
+  options: ProbeOptions = {},
+  onEach?: (done: number) => void | Promise<void>,
+): Promise<ProbeResult> {
   const layerCount = references.runs[0]?.layers.length ?? 0;
   const all = Array.from({ length: layerCount }, (_, l) => referencesAt(references, l));
   const first = all[0] ?? [];
@@ -113,10 +120,14 @@ export function probeTokens(references: TagReferences, options: ProbeOptions = {
     first.map((r) => r.label),
     first.map((r) => r.sentence),
     options,
+    onEach,
   );
 }
 
-/** Sentence task: a probe per hidden state on each example's sentence vector (the model's own pooling). */
+/**
+ * Sentence task: a probe per hidden state on each example's sentence vector (the model's own pooling); `onEach`
+ * after each sentence run and then after each layer probed, with the steps done (sentences, then layers).
+ */
 export async function probeSentences(
   engine: AlbertEngine,
   examples: { label: string; text: string }[],
@@ -137,5 +148,6 @@ export async function probeSentences(
     examples.map((e) => e.label),
     examples.map((_, i) => i),
     options,
+    (probed) => onEach(examples.length + probed),
   );
 }

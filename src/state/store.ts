@@ -3,6 +3,7 @@
  * writes into it from outside React; components read narrow selectors.
  */
 import { DEFAULT_OVERLAP } from '../engine/windows.ts';
+import { UMAP_DEFAULTS, type UmapSettings } from '../engine/umapDefaults.ts';
 import { useMemo } from 'react';
 import { create } from 'zustand';
 import {
@@ -76,6 +77,9 @@ export const VIEW_NAMES: ViewName[] = ['embeddings', 'attention', 'projection'];
 export type Head = number | 'mean';
 export type PcaMode = '2d' | '3d' | 'paths';
 export const PCA_MODES: PcaMode[] = ['2d', '3d', 'paths'];
+/** How vectors are laid out in the plane: PCA (exact, linear) or UMAP (neighbourhoods). */
+export type ProjectionMethod = 'pca' | 'umap';
+export const PROJECTION_METHODS: ProjectionMethod[] = ['pca', 'umap'];
 
 export interface ViewSlice {
   layer: number;
@@ -93,6 +97,9 @@ export interface ViewSlice {
   pcaMode: PcaMode;
   /** Texts projected with the main one, one per line. */
   compareTexts: string;
+  /** The projection view's and the many-sentences panel's layout method, and UMAP's settings (one for both). */
+  projectionMethod: ProjectionMethod;
+  umap: UmapSettings;
   /** Layer 0 shows the 128-d factorized embedding instead of its 768-d projection. */
   showFactorized: boolean;
   /** The attention cell whose arithmetic is open (of run `runId`). */
@@ -107,6 +114,8 @@ export interface ViewSlice {
   setHidePadding(on: boolean): void;
   setPcaMode(mode: PcaMode): void;
   setCompareTexts(texts: string): void;
+  setProjectionMethod(method: ProjectionMethod): void;
+  setUmap(settings: UmapSettings): void;
   setShowFactorized(on: boolean): void;
   setAttentionCell(cell: { runId: number; query: number; key: number } | undefined): void;
 }
@@ -174,6 +183,8 @@ export const initialState = {
   hidePadding: true,
   pcaMode: '2d' as PcaMode,
   compareTexts: '',
+  projectionMethod: 'pca' as ProjectionMethod,
+  umap: { ...UMAP_DEFAULTS } as UmapSettings,
   showFactorized: false,
   mode: 'inspect' as Mode,
   compareA: 'A man is playing a guitar.',
@@ -204,6 +215,8 @@ export const useStore = create<AppState>()((set) => ({
   setHidePadding: (hidePadding) => set({ hidePadding }),
   setPcaMode: (pcaMode) => set({ pcaMode }),
   setCompareTexts: (compareTexts) => set({ compareTexts }),
+  setProjectionMethod: (projectionMethod) => set({ projectionMethod }),
+  setUmap: (umap) => set({ umap }),
   setShowFactorized: (showFactorized) => set({ showFactorized }),
   setAttentionCell: (attentionCell) => set({ attentionCell }),
   setMode: (mode) => set({ mode }),

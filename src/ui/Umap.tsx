@@ -5,24 +5,19 @@
  */
 import { useEffect, useState } from 'react';
 import type { UmapProgress } from '../engine/umap.ts';
-import { UMAP_DEFAULTS } from '../engine/umapDefaults.ts';
+import { UMAP_VALID, type UmapSettings } from '../engine/umapDefaults.ts';
+import { PROJECTION_METHODS, useStore } from '../state/store.ts';
 import type { UmapSource, UmapView } from '../worker/protocol.ts';
 import { useJob } from './apply/useJob.ts';
 import { useController } from './controllerContext.ts';
 import { useDebounced } from './useDebounced.ts';
 
-export type Method = 'pca' | 'umap';
-
-export interface UmapSettings {
-  neighbours: number;
-  minDist: number;
-  seed: number;
-}
-
-/** The method shown and UMAP's settings, held by the panel that shows them. */
+/** The method shown and UMAP's settings, from the store (so that they survive a reload and travel in a link). */
 export function useMethod() {
-  const [method, setMethod] = useState<Method>('pca');
-  const [settings, setSettings] = useState<UmapSettings>({ ...UMAP_DEFAULTS });
+  const method = useStore((s) => s.projectionMethod);
+  const setMethod = useStore((s) => s.setProjectionMethod);
+  const settings = useStore((s) => s.umap);
+  const setSettings = useStore((s) => s.setUmap);
   return { method, setMethod, settings, setSettings };
 }
 
@@ -69,7 +64,7 @@ export function MethodControls({
   const set = (patch: Partial<UmapSettings>) => setSettings({ ...settings, ...patch });
   return (
     <div className="row" role="radiogroup" aria-label="method">
-      {(['pca', 'umap'] as const).map((m) => (
+      {PROJECTION_METHODS.map((m) => (
         <label key={m}>
           <input
             type="radio"
@@ -88,7 +83,7 @@ export function MethodControls({
             testId={`${testId}.neighbours`}
             value={settings.neighbours}
             step={1}
-            valid={(n) => Number.isInteger(n) && n >= 2}
+            valid={UMAP_VALID.neighbours}
             onChange={(neighbours) => set({ neighbours })}
           />
           <NumberBox
@@ -96,7 +91,7 @@ export function MethodControls({
             testId={`${testId}.min-dist`}
             value={settings.minDist}
             step={0.05}
-            valid={(n) => n >= 0 && n <= 1}
+            valid={UMAP_VALID.minDist}
             onChange={(minDist) => set({ minDist })}
           />
           <NumberBox
@@ -104,7 +99,7 @@ export function MethodControls({
             testId={`${testId}.seed`}
             value={settings.seed}
             step={1}
-            valid={(n) => Number.isSafeInteger(n) && n >= 0}
+            valid={UMAP_VALID.seed}
             onChange={(seed) => set({ seed })}
           />
           <span className="hint">

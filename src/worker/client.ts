@@ -213,9 +213,15 @@ export class EngineClient {
     return this.send({ type: 'tag-view', setId, layer, k });
   }
 
-  /** Cross-validated accuracy of a linear probe at every hidden state. */
-  probe(probe: RequestOf<'probe'>['probe']): Reply<'probe'> {
-    return this.send({ type: 'probe', probe });
+  /**
+   * Cross-validated accuracy of a linear probe at every hidden state; `onProgress` sees each example sentence
+   * run and each layer probed. `cancel(id)` stops it early.
+   */
+  probe(
+    probe: RequestOf<'probe'>['probe'],
+    onProgress: (progress: LinesProgress) => void,
+  ): { id: number; done: Reply<'probe'> } {
+    return this.job({ type: 'probe', probe }, { onLines: onProgress });
   }
 
   /** Files exported from a view run (moved out of the worker, not copied). */

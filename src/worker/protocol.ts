@@ -375,7 +375,8 @@ export interface Replies {
   /** `view` is absent when the tagging was cancelled. */
   tag: { view?: TagView; cancelled: boolean };
   'tag-view': TagView;
-  probe: ProbeResult;
+  /** `result` is absent when the probe was cancelled. */
+  probe: { result?: ProbeResult; cancelled: boolean };
   umap: UmapView;
   cancel: void;
   export: ExportFile[];
@@ -390,7 +391,7 @@ export type RequestOf<T extends RequestType> = Extract<WorkerRequest, { type: T 
 export type WorkerEvent =
   | { type: 'progress'; id: number; file: string; loaded: number; total?: number }
   | { type: 'warming'; id: number }
-  /** Progress of embed-lines or classify, with a partial view of the lines so far now and then. */
+  /** Progress of embed-lines, classify, tag or probe, with a partial view of the lines so far now and then. */
   | { type: 'lines-progress'; id: number; progress: LinesProgress; partial?: LinesView }
   /** Epochs of a umap request so far. */
   | { type: 'umap-progress'; id: number; progress: UmapProgress }

@@ -85,6 +85,9 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
   /** Answers `request` with its type's reply. */
   const reply = <T extends RequestType>(request: RequestOf<T>, value: Replies[T]) =>
     send({ type: 'reply', id: request.id, value });
+  /** Progress of job `id` (lines, or sentences and layers) as it goes. */
+  const linesProgress = (id: number) => (progress: LinesProgress) =>
+    send({ type: 'lines-progress', id, progress });
   const host = new EngineHost({
     ...options,
     onBackendChanged: (info, notice) => send({ type: 'backend-changed', id: 0, info, notice }),
@@ -173,7 +176,7 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
           request.pooling,
           request.layer,
           request.k,
-          (progress) => send({ type: 'lines-progress', id: request.id, progress }),
+          linesProgress(request.id),
         );
         reply(request, done);
         return;
@@ -183,15 +186,14 @@ export function serveEngine(port: Port<WorkerEvent, WorkerRequest>, options: Ser
         return;
       case 'tag': {
         const { examples, text, layer, k } = request;
-        const progress = (p: LinesProgress) => send({ type: 'lines-progress', id: request.id, progress: p });
-        reply(request, await tags.tag(request.id, examples, text, layer, k, progress));
+        reply(request, await tags.tag(request.id, examples, text, layer, k, linesProgress(request.id)));
         return;
       }
       case 'tag-view':
         reply(request, tags.tagView(request.setId, request.layer, request.k));
         return;
       case 'probe':
-        reply(request, await tags.probe(request.probe));
+        reply(request, await tags.probe(request.id, request.probe, linesProgress(request.id)));
         return;
       case 'umap': {
         const { source, neighbours, minDist, seed, k } = request;

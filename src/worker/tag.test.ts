@@ -1,13 +1,14 @@
 /**
  * Token tagging and layer probes over the protocol, with the bundled random model: an example sentence tagged
  * at k = 1 gets its own tags at every layer; the neighbours' cosines are those of the runs' own token vectors;
- * another layer or k tags again without a run; a cancel stops; probes give one accuracy per hidden state.
+ * another layer or k tags again without a run; a cancel stops; probes give one accuracy per hidden state,
+ * with progress step by step up to the total, and stop on cancel.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cosine } from '../engine/pooling.ts';
 import { parseTaggedExamples } from '../engine/tagging.ts';
 import type { EngineClient } from './client.ts';
-import type { WorkerRequest } from './protocol.ts';
+import type { LinesProgress, ProbeTask, WorkerRequest } from './protocol.ts';
 import { inProcessClient } from './testing/inProcess.ts';
 
 let client: EngineClient;
@@ -79,26 +80,56 @@ describe('tag', () => {
   });
 });
 
+/** A probe's result and every progress event it sent, in order. */
+async function probed(task: ProbeTask) {
+  const events: LinesProgress[] = [];
+  const { done } = client.probe(task, (p) => events.push(p));
+  const { result, cancelled } = await done;
+  expect(cancelled).toBe(false);
+  return { result: result!, events };
+}
+
+/** Progress that counts up by one from 1 to `total`, every event naming the same total. */
+function expectSteps(events: LinesProgress[], total: number): void {
+  expect(events.map((e) => e.done)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  for (const e of events) expect(e.total).toBe(total);
+}
+
+const SENTENCES = [
+  { label: 'a', text: 'the cat' },
+  { label: 'a', text: 'the dog' },
+  { label: 'b', text: 'hello world' },
+  { label: 'b', text: 'hello' },
+  { label: 'b', text: 'hello there' },
+];
+
 describe('probe', () => {
   it('gives one accuracy in [0, 1] per hidden state for a token task and a sentence task', async () => {
-    const tokens = await client.probe({ task: 'token', examples });
+    const { result: tokens } = await probed({ task: 'token', examples });
     expect(tokens.accuracyPerLayer).toHaveLength(4);
     for (const a of tokens.accuracyPerLayer) expect(a >= 0 && a <= 1).toBe(true);
     expect(tokens.folds).toBe(3); // one per sentence
     expect(tokens.classes.toSorted()).toEqual(['LOC', 'O', 'ORG', 'PER']);
-    const sentences = await client.probe({
-      task: 'sentence',
-      pooling: 'mean',
-      examples: [
-        { label: 'a', text: 'the cat' },
-        { label: 'a', text: 'the dog' },
-        { label: 'b', text: 'hello world' },
-        { label: 'b', text: 'hello' },
-        { label: 'b', text: 'hello there' },
-      ],
-    });
+    const { result: sentences } = await probed({ task: 'sentence', pooling: 'mean', examples: SENTENCES });
     expect(sentences.accuracyPerLayer).toHaveLength(4);
     expect(sentences.chance).toBeCloseTo(3 / 5, 10);
     expect(sentences.folds).toBe(5);
+  });
+
+  it('reports each example sentence run and then each of the 4 hidden states probed, ending at the total', async () => {
+    expectSteps((await probed({ task: 'token', examples })).events, examples.length + 4);
+    expectSteps(
+      (await probed({ task: 'sentence', pooling: 'mean', examples: SENTENCES })).events,
+      SENTENCES.length + 4,
+    );
+  });
+
+  it('stops on cancel, without a result', async () => {
+    const many = Array.from({ length: 30 }, () => examples[0]!);
+    const events: LinesProgress[] = [];
+    const job = client.probe({ task: 'token', examples: many }, (p) => events.push(p));
+    await client.cancel(job.id);
+    expect(await job.done).toEqual({ cancelled: true });
+    expect(events.length).toBeLessThan(many.length + 4);
   });
 });

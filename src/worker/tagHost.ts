@@ -54,8 +54,26 @@ export class TagHost {
     tooMany(examples.length);
     const engine = this.engine();
     this.kept = undefined;
+    const view = await this.steps(id, examples.length + 1, onProgress, async (step) => {
+      const references = await runExamples(engine, examples, step);
+      const target = await runTokens(engine, text);
+      this.kept = { id, engine, references, target };
+      return this.tagView(id, layer, k);
+    });
+    return view ? { view, cancelled: false } : { cancelled: true };
+  }
+
+  /**
+   * Runs `job` with a `step(done)` that reports progress out of `total`, lets a cancel message in, and stops the
+   * job there when `id` was cancelled; resolves to the job's value, or undefined when it was cancelled.
+   */
+  private async steps<T>(
+    id: number,
+    total: number,
+    onProgress: (progress: LinesProgress) => void,
+    job: (step: (done: number) => Promise<void>) => Promise<T>,
+  ): Promise<T | undefined> {
     const started = performance.now();
-    const total = examples.length + 1;
     const step = async (done: number) => {
       onProgress({
         done,
@@ -66,12 +84,9 @@ export class TagHost {
       if (this.cancelled.has(id)) throw new Cancelled();
     };
     try {
-      const references = await runExamples(engine, examples, step);
-      const target = await runTokens(engine, text);
-      this.kept = { id, engine, references, target };
-      return { view: this.tagView(id, layer, k), cancelled: false };
+      return await job(step);
     } catch (error) {
-      if (error instanceof Cancelled) return { cancelled: true };
+      if (error instanceof Cancelled) return undefined;
       throw error;
     } finally {
       this.cancelled.delete(id);
@@ -101,15 +116,28 @@ export class TagHost {
     };
   }
 
-  /** A probe at every hidden state for a sentence or a token task, cross-validated. */
-  async probe(task: ProbeTask): Promise<ProbeResult> {
+  /**
+   * A probe at every hidden state for a sentence or a token task, cross-validated: progress after each example
+   * sentence run and each layer probed (a cancel stops between them).
+   */
+  async probe(
+    id: number,
+    task: ProbeTask,
+    onProgress: (progress: LinesProgress) => void,
+  ): Promise<{ result?: ProbeResult; cancelled: boolean }> {
     const engine = this.engine();
-    tooMany(task.examples.length);
-    if (task.task === 'sentence') {
-      const pooling = resolvePooling(task.pooling, engine.loaded.sentence);
-      return probeSentences(engine, task.examples, pooling);
-    }
-    return probeTokens(await runExamples(engine, task.examples));
+    const sentences = task.examples.length;
+    tooMany(sentences);
+    const total = sentences + engine.config.num_hidden_layers + 1;
+    const result = await this.steps(id, total, onProgress, async (step) => {
+      if (task.task === 'sentence') {
+        const pooling = resolvePooling(task.pooling, engine.loaded.sentence);
+        return probeSentences(engine, task.examples, pooling, {}, step);
+      }
+      const references = await runExamples(engine, task.examples, step);
+      return probeTokens(references, {}, (layers) => step(sentences + layers));
+    });
+    return result ? { result, cancelled: false } : { cancelled: true };
   }
 }
 

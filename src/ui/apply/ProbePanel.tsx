@@ -2,7 +2,8 @@
  * "Which layer knows this": a linear probe (regularised logistic regression) at every hidden state, for the
  * classification examples (a sentence task, on pooled vectors) and the tagging examples (a token task), with
  * cross-validated accuracy against chance. One line per task shows where sentiment or entity type becomes
- * linearly readable; clicking a layer (on the chart or in the table) moves the layer control there.
+ * linearly readable; clicking a layer (on the chart or in the table) moves the layer control there. The two
+ * tasks run one after the other as jobs, each with its progress (sentences run, then layers probed) and cancel.
  */
 import { useMemo, useState } from 'react';
 import type { ProbeResult } from '../../engine/probe.ts';
@@ -12,7 +13,8 @@ import { probeLines } from '../charts/probe.ts';
 import { Plot } from '../charts/Plot.tsx';
 import { useController } from '../controllerContext.ts';
 import { parseExamples } from './classify.ts';
-import { RandomWeightsNote } from './common.tsx';
+import { JobProgress, RandomWeightsNote } from './common.tsx';
+import { useJob } from './useJob.ts';
 
 interface TaskResult {
   task: 'sentence' | 'token';
@@ -30,24 +32,36 @@ export function ProbePanel() {
   const sentences = useMemo(() => parseExamples(sentenceText), [sentenceText]);
   const tokens = useMemo(() => parseTaggedExamples(tokenText), [tokenText]);
   const [results, setResults] = useState<TaskResult[]>();
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string>();
+  const { job, error, start, cancel } = useJob<Awaited<ReturnType<typeof client.probe>['done']>>(
+    client,
+    'Could not train the probes',
+  );
+  /** The task the running job trains. */
+  const [training, setTraining] = useState<TaskResult['task']>();
+  const running = job?.running === true;
 
-  const run = async () => {
-    setRunning(true);
-    setError(undefined);
-    try {
-      const sentence = await client.probe({ task: 'sentence', examples: sentences.examples, pooling });
-      const token = await client.probe({ task: 'token', examples: tokens.examples });
-      setResults([
-        { task: 'sentence', name: `sentence labels (${sentence.classes.join(', ')})`, result: sentence },
-        { task: 'token', name: `token tags (${token.classes.join(', ')})`, result: token },
-      ]);
-    } catch (e) {
-      setError(`Could not train the probes: ${(e as Error).message}`);
-    } finally {
-      setRunning(false);
-    }
+  const run = () => {
+    setTraining('sentence');
+    start(
+      (onProgress) => client.probe({ task: 'sentence', examples: sentences.examples, pooling }, onProgress),
+      ({ result: sentence }) => {
+        if (!sentence) return;
+        setTraining('token');
+        start(
+          (onProgress) => client.probe({ task: 'token', examples: tokens.examples }, onProgress),
+          ({ result: token }) =>
+            token &&
+            setResults([
+              {
+                task: 'sentence',
+                name: `sentence labels (${sentence.classes.join(', ')})`,
+                result: sentence,
+              },
+              { task: 'token', name: `token tags (${token.classes.join(', ')})`, result: token },
+            ]),
+        );
+      },
+    );
   };
   const figure = useMemo(() => results && probeLines(results, layer), [results, layer]);
 
@@ -64,9 +78,17 @@ export function ProbePanel() {
         and test. Chance is the share of the most common label. A small example set gives noisy accuracies:
         read the shape of the curve, not the third decimal.
       </p>
-      <button type="button" data-testid="probe.run" disabled={running} onClick={() => void run()}>
+      <button type="button" data-testid="probe.run" disabled={running} onClick={run}>
         {running ? 'Training probes…' : 'Train the probes'}
       </button>
+      {running && job.progress && (
+        <JobProgress progress={job.progress} label={`${training} task`} unit="steps" onCancel={cancel} />
+      )}
+      {job?.cancelled && (
+        <p className="hint" data-testid="probe.cancelled">
+          Cancelled: no probe was trained to the end.
+        </p>
+      )}
       {error && <p className="error">{error}</p>}
       <RandomWeightsNote what="these accuracies" />
       {results && figure && (

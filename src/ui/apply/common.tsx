@@ -66,11 +66,22 @@ export function PoolingSelect() {
   );
 }
 
-export function JobProgress({ progress, onCancel }: { progress: LinesProgress; onCancel: () => void }) {
+/** A running job's bar, "3 of 10 lines · 2.0 lines/s" (or another `unit`, after a `label`) and its cancel. */
+export function JobProgress({
+  progress,
+  onCancel,
+  label,
+  unit = 'lines',
+}: {
+  progress: LinesProgress;
+  onCancel: () => void;
+  label?: string;
+  unit?: string;
+}) {
   return (
     <p className="job-progress" data-testid="apply.progress">
-      <progress max={progress.total} value={progress.done} /> {progress.done} of {progress.total} lines ·{' '}
-      {progress.linesPerSecond.toFixed(1)} lines/s{' '}
+      <progress max={progress.total} value={progress.done} /> {label && `${label}: `}
+      {progress.done} of {progress.total} {unit} · {progress.linesPerSecond.toFixed(1)} {unit}/s{' '}
       <button type="button" data-testid="apply.cancel" onClick={onCancel}>
         Cancel
       </button>
