@@ -93,6 +93,36 @@ const LISTING: ListedFile[] = [
   { path: 'config.json', size: CONFIG.length, hash: gitSha1(CONFIG) },
 ];
 
+describe('cachedSource writes in the background', () => {
+  it('returns a download before the cache has written it; settled waits for the write', async () => {
+    const hub = repo(LISTING, { 'onnx/model.onnx': WEIGHTS });
+    const caches = memoryCaches();
+    const gated: { release?: () => void } = {};
+    const gate = new Promise<void>((r) => (gated.release = r));
+    // A cache whose write of the weights waits until released (the listing is written at once).
+    const slow = {
+      open: async () => {
+        const cache = await caches.open('x');
+        return {
+          ...cache,
+          put: async (u: string, r: Response) =>
+            u.endsWith('.onnx') ? gate.then(() => cache.put(u, r)) : cache.put(u, r),
+        };
+      },
+    } as unknown as CacheStorage;
+    const cached = cachedSource(hub.source, slow);
+    expect(await cached.read('onnx/model.onnx')).toEqual(WEIGHTS);
+    expect(caches.store.has(`${ID}onnx/model.onnx`)).toBe(false);
+    let settled = false;
+    const done = cached.settled().then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(settled).toBe(false);
+    gated.release!();
+    await done;
+    expect(caches.store.has(`${ID}onnx/model.onnx`)).toBe(true);
+  });
+});
+
 describe('cachedSource checks files against the listing', () => {
   it('keeps a download whose SHA-256 (LFS) or git blob id (small file) is the listed one', async () => {
     const hub = repo(LISTING, { 'onnx/model.onnx': WEIGHTS, 'config.json': CONFIG });
@@ -166,7 +196,8 @@ describe('cachedSource checks files against the listing', () => {
     const reasons: string[] = [];
     const cached = cachedSource(hub.source, memoryCaches(storageFull), (reason) => reasons.push(reason));
     expect(await cached.read('onnx/model.onnx')).toEqual(WEIGHTS);
-    // The listing and the file, each refused.
+    // The file is written while the load goes on; once settled, the listing and the file were each refused.
+    await cached.settled();
     expect(reasons).toEqual([
       "the browser's storage for this site is full (QuotaExceededError)",
       "the browser's storage for this site is full (QuotaExceededError)",

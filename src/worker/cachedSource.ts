@@ -70,6 +70,11 @@ async function keptCopy(
   return { dropped: true };
 }
 
+/** A source whose downloads are kept; `settled` resolves once every file read so far is written (or refused). */
+export interface CachedSource extends ModelSource {
+  settled(): Promise<void>;
+}
+
 /**
  * @param onNotKept told, with the reason in words, when the browser refuses to keep a file or the listing
  *   (storage full): the model still loads, but a later visit downloads it again
@@ -83,10 +88,12 @@ export function cachedSource(
   caches: CacheStorage,
   onNotKept?: (reason: string) => void,
   listing: 'kept' | 'fresh' = 'kept',
-): ModelSource {
+): CachedSource {
   const name = inner.repo ?? inner.id;
   /** Kept after the first answer: files are checked against it. A failed listing is asked for again. */
   let listed: Promise<ListedFile[]> | undefined;
+  /** Files being written to the cache. */
+  const puts = new Set<Promise<void>>();
 
   const list = async (): Promise<ListedFile[]> => {
     const cache = await caches.open(MODEL_CACHE);
@@ -138,12 +145,20 @@ export function cachedSource(
         `${path} from ${name} ${mismatch}, so it was not kept: load the model again (or clear the cache, if the repo changed since this browser listed it)`,
         path,
       );
-    // A failed put (quota) must not fail the load: the model simply is not kept, and the page says so.
-    await keep(cache, inner.id + path, bytes).catch((error: unknown) => onNotKept?.(refusedWords(error)));
+    // A failed put (quota) must not fail the load: the model simply is not kept, and the page says so. Writing
+    // 47 MB to the cache takes a few hundred ms, so the load goes on meanwhile (the bytes are copied into the
+    // cache's Response at once); `settled` waits for it.
+    const put = keep(cache, inner.id + path, bytes)
+      .catch((error: unknown) => onNotKept?.(refusedWords(error)))
+      .finally(() => puts.delete(put));
+    puts.add(put);
     return bytes;
   };
 
   return {
+    settled: async () => {
+      await Promise.all(puts);
+    },
     id: inner.id,
     ...(inner.repo && { repo: inner.repo }),
     list: listOnce,

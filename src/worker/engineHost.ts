@@ -25,7 +25,7 @@ import { hubSource, loadCancelled, unlessAborted, urlSource } from '../engine/mo
 import { startRuntime, type OrtModule } from '../engine/session.ts';
 import type { FloatTensor } from '../engine/types.ts';
 import { runWindows, type WindowedRun } from '../engine/windows.ts';
-import { cachedSource } from './cachedSource.ts';
+import { cachedSource, type CachedSource } from './cachedSource.ts';
 import { graphStore } from './graphStore.ts';
 import type {
   Hidden,
@@ -241,6 +241,8 @@ export class EngineHost {
       // "running <file> on webgpu failed: <onnxruntime's words>"
       return this.loadOnWasm(request, messageOf(error), onProgress, onWarming);
     }
+    // Whether every file was kept (the page says when one was not) is known once the cache has written them.
+    await (this.folder?.source as Partial<CachedSource> | undefined)?.settled?.();
     this.engine = engine;
     this.loadRequest = request;
     if (engine.backend.name === 'webgpu') void this.watchDevice(engine);
