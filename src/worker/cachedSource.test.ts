@@ -237,9 +237,10 @@ describe('cachedSource for a site folder (listing: fresh)', () => {
   it('offline, answers from the kept listing and files', async () => {
     const site = siteFolder(LISTING, { 'onnx/model.onnx': WEIGHTS, 'config.json': CONFIG });
     const caches = memoryCaches();
-    expect(await cachedSource(site.inner, caches, undefined, 'fresh').read('onnx/model.onnx')).toEqual(
-      WEIGHTS,
-    );
+    const first = cachedSource(site.inner, caches, undefined, 'fresh');
+    expect(await first.read('onnx/model.onnx')).toEqual(WEIGHTS);
+    // Kept once checked against the manifest, while the load goes on.
+    await first.settled();
     site.state.online = false;
     const later = cachedSource(site.inner, caches, undefined, 'fresh');
     expect(await later.list!()).toEqual(LISTING);
@@ -250,7 +251,9 @@ describe('cachedSource for a site folder (listing: fresh)', () => {
   it('a file the site replaced since it was kept is downloaded again (the fresh listing names the new one)', async () => {
     const site = siteFolder(LISTING, { 'onnx/model.onnx': WEIGHTS, 'config.json': CONFIG });
     const caches = memoryCaches();
-    await cachedSource(site.inner, caches, undefined, 'fresh').read('onnx/model.onnx');
+    const first = cachedSource(site.inner, caches, undefined, 'fresh');
+    await first.read('onnx/model.onnx');
+    await first.settled();
     const redeployed = new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9]);
     site.state.files = { ...site.state.files, 'onnx/model.onnx': redeployed };
     site.state.listing = [{ path: 'onnx/model.onnx', size: 8, hash: sha256(redeployed) }, LISTING[1]!];
@@ -258,6 +261,17 @@ describe('cachedSource for a site folder (listing: fresh)', () => {
       redeployed,
     );
     expect(site.state.downloads).toEqual(['onnx/model.onnx', 'onnx/model.onnx']);
+    // A file that does not match the site's manifest (a deploy half done) still loads, and is not kept.
+    const reasons: string[] = [];
+    const staleCaches = memoryCaches();
+    site.state.files = { ...site.state.files, 'onnx/model.onnx': WEIGHTS };
+    const stale = cachedSource(site.inner, staleCaches, (r) => reasons.push(r), 'fresh');
+    expect(await stale.read('onnx/model.onnx')).toEqual(WEIGHTS);
+    await stale.settled();
+    expect(reasons).toEqual([
+      expect.stringMatching(/^onnx\/model\.onnx has SHA-256 .* where the site lists /),
+    ]);
+    expect(staleCaches.store.has(`${SITE}onnx/model.onnx`)).toBe(false);
     // The hub's way (kept listing) would have kept answering the old file.
     const hubWay = siteFolder(LISTING, { 'onnx/model.onnx': WEIGHTS, 'config.json': CONFIG });
     const hubCaches = memoryCaches();

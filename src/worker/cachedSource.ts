@@ -101,9 +101,10 @@ export function cachedSource(
     const fetchAndKeep = async () => {
       if (!inner.list) throw new Error(`${inner.id} cannot be listed`);
       const files = await inner.list();
-      await keep(cache, url, JSON.stringify(files)).catch((error: unknown) =>
-        onNotKept?.(refusedWords(error)),
-      );
+      const write = keep(cache, url, JSON.stringify(files));
+      // A site folder's listing is written while the load goes on (it is the site's manifest, had at no cost).
+      if (listing === 'fresh') track(write);
+      else await write.catch((error: unknown) => onNotKept?.(refusedWords(error)));
       return files;
     };
     const fresh = listing === 'fresh' ? await fetchAndKeep().catch((error: unknown) => error) : undefined;
@@ -138,6 +139,10 @@ export function cachedSource(
     // The file is asked for: shown as waiting until its first bytes arrive.
     onProgress?.({ file: path, loaded: 0, ...(entry?.size !== undefined && { total: entry.size }) });
     const bytes = await inner.read(path, onProgress, signal);
+    if (listing === 'fresh') {
+      keepChecked(path, entry, cache, bytes);
+      return bytes;
+    }
     const mismatch = await listingMismatch(bytes, entry);
     if (mismatch)
       throw new EngineError(
@@ -148,11 +153,57 @@ export function cachedSource(
     // A failed put (quota) must not fail the load: the model simply is not kept, and the page says so. Writing
     // 47 MB to the cache takes a few hundred ms, so the load goes on meanwhile (the bytes are copied into the
     // cache's Response at once); `settled` waits for it.
-    const put = keep(cache, inner.id + path, bytes)
+    track(keep(cache, inner.id + path, bytes));
+    return bytes;
+  };
+
+  const track = (write: Promise<void>) => {
+    const put = write
       .catch((error: unknown) => onNotKept?.(refusedWords(error)))
       .finally(() => puts.delete(put));
     puts.add(put);
-    return bytes;
+  };
+
+  /**
+   * A site folder's file goes to the load at once, as it did before it was kept: the site's own file, which the
+   * load checks as it reads it. It is kept only if it matches the site's manifest, checked meanwhile (hashing
+   * 47 MB held up the first start by a tenth of a second). The hash and the cache's copy are taken now, so the
+   * load may do what it likes with `bytes`.
+   */
+  const keepChecked = (path: string, entry: ListedFile | undefined, cache: Cache, bytes: Uint8Array) => {
+    const check = listingMismatch(bytes, entry);
+    const copy = new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: { 'Content-Length': String(bytes.byteLength) },
+    });
+    track(
+      check.then((mismatch) => {
+        if (mismatch) onNotKept?.(`${path} ${mismatch.replace('the hub lists', 'the site lists')}`);
+        else return cache.put(inner.id + path, copy);
+      }),
+    );
+  };
+
+  /**
+   * A site folder's file, network first (the site's own server and the browser's HTTP cache answer as they did
+   * before files were kept), the kept copy when the network cannot be reached: looking in the cache first cost
+   * the first start a tenth of a second.
+   */
+  const readFresh = async (
+    path: string,
+    entry: ListedFile | undefined,
+    cache: Cache,
+    onProgress?: (p: FileProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array> => {
+    try {
+      return await download(path, entry, cache, onProgress, signal);
+    } catch (error) {
+      if (!(error instanceof EngineError) || error.code !== 'network') throw error;
+      const kept = await keptCopy(cache, inner.id + path, entry);
+      if (!kept.bytes) throw error;
+      onProgress?.({ file: path, loaded: kept.bytes.byteLength, total: kept.bytes.byteLength });
+      return kept.bytes;
+    }
   };
 
   return {
@@ -170,6 +221,7 @@ export function cachedSource(
         signal,
       );
       const entry = files?.find((f) => f.path === path);
+      if (listing === 'fresh') return readFresh(path, entry, cache, onProgress, signal);
       const kept = await keptCopy(cache, inner.id + path, entry);
       if (kept.bytes) {
         onProgress?.({ file: path, loaded: kept.bytes.byteLength, total: kept.bytes.byteLength });
