@@ -85,12 +85,13 @@ export async function startOffline(env: OfflineEnvironment): Promise<OfflineStar
         : 'the service worker did not take over the page after one reload',
     );
   // Not yet served by the worker: once it is active (at once if it already is, as after a hard reload), reload.
-  const active = await becameActive(registration, env.installTimeoutMs ?? INSTALL_TIMEOUT_MS);
+  const timeoutMs = env.installTimeoutMs ?? INSTALL_TIMEOUT_MS;
+  const active = await becameActive(registration, timeoutMs);
   if (active !== true)
     return notIsolated(
       active === 'failed'
         ? 'the service worker that would add the isolation headers failed to install'
-        : `the service worker that would add the isolation headers did not start within ${Math.round((env.installTimeoutMs ?? INSTALL_TIMEOUT_MS) / 1000)} s (the next visit may be isolated)`,
+        : `the service worker that would add the isolation headers did not start within ${Math.round(timeoutMs / 1000)} s (the next visit may be isolated)`,
     );
   win.sessionStorage.setItem(RELOADED_KEY, '1');
   win.location.reload();
